@@ -1,0 +1,122 @@
+package dev.weft;
+
+import dev.weft.future.Future;
+import dev.weft.metrics.RuntimeMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The root of Weft: a set of event loops, the watchdog that reports blocked loops, and the
+ * handler of failures nobody observed. Create one per service (or per test), share it, and
+ * {@linkplain #close() close} it when the service stops.
+ *
+ * <pre>{@code
+ * try (AsyncRuntime runtime = AsyncRuntime.create()) {
+ *   Future<String> greeting = runtime.nextLoop().submit(() -> Future.succeeded("hello"));
+ *   System.out.println(greeting.map(String::toUpperCase).join());
+ * }
+ * }</pre>
+ *
+ * <p>All methods are thread-safe.
+ */
+public interface AsyncRuntime extends AutoCloseable {
+
+  /**
+   * A runtime with the default settings: one loop per available processor, watchdog every 50 ms
+   * with a 100 ms blocked threshold, failures logged through SLF4J.
+   *
+   * @return a started runtime
+   */
+  static AsyncRuntime create() {
+    return builder().build();
+  }
+
+  /**
+   * A builder for a runtime with chosen settings.
+   *
+   * @return a new builder with the default settings
+   */
+  static AsyncRuntimeBuilder builder() {
+    return new AsyncRuntimeBuilder();
+  }
+
+  /**
+   * The {@code asyncio.run} of Weft, for {@code main} methods: creates a runtime with the default
+   * settings, calls {@code main} on one of its loops, waits for the future it returns, shuts the
+   * runtime down and returns the result, or throws the failure as it is (not wrapped).
+   *
+   * @param main the asynchronous main; runs on a loop thread, so it must not block
+   * @param <T> the result type
+   * @return the result of {@code main}'s future
+   * @throws Exception the failure of {@code main}'s future, unwrapped
+   */
+  static <T> T run(Function<? super AsyncRuntime, ? extends Future<T>> main) throws Exception {
+    return builder().run(main);
+  }
+
+  /**
+   * The runtime's name, which prefixes the names of all its threads.
+   *
+   * @return the name, e.g. {@code weft}
+   */
+  String name();
+
+  /**
+   * A loop for new work, chosen round-robin.
+   *
+   * @return one of this runtime's loops
+   */
+  Loop nextLoop();
+
+  /**
+   * All loops, in a fixed order.
+   *
+   * @return an unmodifiable list
+   */
+  List<Loop> loops();
+
+  /**
+   * A snapshot of the runtime's metrics: per loop, tasks run, loop lag percentiles and blocked
+   * incidents. Cheap enough to call every second.
+   *
+   * @return a new snapshot
+   */
+  RuntimeMetrics metrics();
+
+  /**
+   * Reports a failure to the runtime's unhandled-failure handler, as Weft does for failures that
+   * would otherwise be lost. Never throws.
+   *
+   * @param description what the failure escaped from
+   * @param failure the failure
+   */
+  void reportUnhandled(String description, Throwable failure);
+
+  /**
+   * Whether shutdown has begun: new work is refused.
+   *
+   * @return {@code true} once {@link #close()} or {@link #shutdown} was called
+   */
+  boolean isShutdown();
+
+  /**
+   * Shuts down: refuses new work at once with {@link RejectedException}, lets queued tasks run for
+   * at most {@code gracePeriod}, then stops the loop threads (interrupting any that is still busy)
+   * and the watchdog. Idempotent; concurrent callers all wait. Called on one of this runtime's
+   * own loop threads, it starts the shutdown and returns {@code false} without waiting, since the
+   * calling loop can only stop once the call returns.
+   *
+   * @param gracePeriod how long queued work may still run, {@code >= 0}
+   * @return {@code true} if every thread of the runtime has stopped
+   */
+  boolean shutdown(Duration gracePeriod);
+
+  /**
+   * Shuts down with the grace period set on the builder (10 seconds by default).
+   *
+   * @see #shutdown(Duration)
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,161 @@
+package dev.weft;
+
+import dev.weft.future.Future;
+import dev.weft.internal.Throwables;
+import dev.weft.internal.loop.DefaultAsyncRuntime;
+import dev.weft.internal.loop.RuntimeSettings;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Settings of an {@link AsyncRuntime}. Every setting has a default; {@link #build()} checks them
+ * all and names the first one that is out of range. Not thread-safe: configure it on one thread.
+ */
+public final class AsyncRuntimeBuilder {
+  private static final int MAX_LOOPS = 1024;
+  private static final Duration MIN_WATCHDOG = Duration.ofMillis(1);
+  private static final Duration MAX_WATCHDOG = Duration.ofMinutes(1);
+  private static final Duration MAX_GRACE = Duration.ofHours(1);
+
+  private String name = "weft";
+  private int loops = Runtime.getRuntime().availableProcessors();
+  private Duration watchdogInterval = Duration.ofMillis(50);
+  private Duration blockedThreshold = Duration.ofMillis(100);
+  private Duration shutdownGracePeriod = Duration.ofSeconds(10);
+  private UnhandledFailureHandler unhandledFailureHandler;
+
+  AsyncRuntimeBuilder() {}
+
+  /**
+   * The runtime's name; it prefixes every thread name ({@code <name>-loop-0},
+   * {@code <name>-watchdog}). Default {@code weft}.
+   *
+   * @param name letters, digits, {@code -}, {@code _} or {@code .}; 1 to 64 characters
+   * @return this builder
+   */
+  public AsyncRuntimeBuilder name(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /**
+   * How many loops (threads) to run. Default: the number of available processors.
+   *
+   * @param loops 1 to 1024
+   * @return this builder
+   */
+  public AsyncRuntimeBuilder loops(int loops) {
+    this.loops = loops;
+    return this;
+  }
+
+  /**
+   * How often the watchdog pings each loop to measure its lag. Default 50 ms. Must not exceed the
+   * blocked threshold, or a block could end between two looks and go unreported.
+   *
+   * @param interval 1 ms to 1 minute
+   * @return this builder
+   */
+  public AsyncRuntimeBuilder watchdogInterval(Duration interval) {
+    this.watchdogInterval = interval;
+    return this;
+  }
+
+  /**
+   * How late a ping may run before the loop counts as blocked, which logs a WARN with the loop
+   * thread's stack, counts an incident and emits a JFR event. Default 100 ms.
+   *
+   * @param threshold 1 ms to 1 minute, and at least the watchdog interval
+   * @return this builder
+   */
+  public AsyncRuntimeBuilder blockedThreshold(Duration threshold) {
+    this.blockedThreshold = threshold;
+    return this;
+  }
+
+  /**
+   * How long {@link AsyncRuntime#close()} lets queued work run before it stops the threads.
+   * Default 10 seconds.
+   *
+   * @param gracePeriod 0 to 1 hour
+   * @return this builder
+   */
+  public AsyncRuntimeBuilder shutdownGracePeriod(Duration gracePeriod) {
+    this.shutdownGracePeriod = gracePeriod;
+    return this;
+  }
+
+  /**
+   * Who receives failures nobody observed and exceptions thrown by callbacks. Default: an SLF4J
+   * ERROR log (logger {@code dev.weft.unhandled}) with the stack trace.
+   *
+   * @param handler the handler, not {@code null}
+   * @return this builder
+   */
+  public AsyncRuntimeBuilder unhandledFailureHandler(UnhandledFailureHandler handler) {
+    this.unhandledFailureHandler = Objects.requireNonNull(handler, "unhandledFailureHandler");
+    return this;
+  }
+
+  /**
+   * Checks the settings and starts a runtime.
+   *
+   * @return a started runtime; close it when done
+   * @throws IllegalArgumentException naming the first setting out of range, its value and the
+   *     allowed range
+   */
+  public AsyncRuntime build() {
+    return new DefaultAsyncRuntime(settings());
+  }
+
+  /**
+   * Builds a runtime, runs {@code main} on it as {@link AsyncRuntime#run} does, and shuts it down.
+   *
+   * @param main the asynchronous main; runs on a loop thread
+   * @param <T> the result type
+   * @return the result of {@code main}'s future
+   * @throws Exception the failure of {@code main}'s future, unwrapped
+   */
+  public <T> T run(Function<? super AsyncRuntime, ? extends Future<T>> main) throws Exception {
+    Objects.requireNonNull(main, "main");
+    Future<T> result;
+    try (AsyncRuntime runtime = build()) {
+      result = runtime.nextLoop().submit(() -> main.apply(runtime));
+      try {
+        result.join();
+      } catch (Throwable failure) {
+        // the runtime closes before the failure reaches the caller
+        throw Throwables.sneakyThrow(failure);
+      }
+    }
+    return result.resultNow();
+  }
+
+  RuntimeSettings settings() {
+    if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '-', '_' or '.' (was "
+          + (name == null ? "null" : "'" + name + "'") + ")");
+    }
+    if (loops < 1 || loops > MAX_LOOPS) {
+      throw new IllegalArgumentException("loops must be between 1 and " + MAX_LOOPS + " (was " + loops + ")");
+    }
+    checkRange("watchdogInterval", watchdogInterval, MIN_WATCHDOG, MAX_WATCHDOG);
+    checkRange("blockedThreshold", blockedThreshold, MIN_WATCHDOG, MAX_WATCHDOG);
+    if (watchdogInterval.compareTo(blockedThreshold) > 0) {
+      throw new IllegalArgumentException("watchdogInterval must be <= blockedThreshold (was "
+          + watchdogInterval.toMillis() + "ms > " + blockedThreshold.toMillis()
+          + "ms): a longer interval could miss a blocked loop");
+    }
+    checkRange("shutdownGracePeriod", shutdownGracePeriod, Duration.ZERO, MAX_GRACE);
+    return new RuntimeSettings(name, loops, watchdogInterval, blockedThreshold, shutdownGracePeriod,
+        unhandledFailureHandler);
+  }
+
+  private static void checkRange(String setting, Duration value, Duration min, Duration max) {
+    if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + " (was "
+          + value + ")");
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package dev.weft.internal.future;
+
+import dev.weft.future.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** The kinds of callback a promise runs; each fires on the source's home loop. */
+final class Completions {
+  private Completions() {}
+
+  static boolean isFailure(Object raw) {
+    return raw instanceof Failure;
+  }
+
+  static Throwable cause(Object raw) {
+    return ((Failure) raw).cause;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T> T value(Object raw) {
+    return raw == DefaultPromise.NULL_RESULT ? null : (T) raw;
+  }
+
+  /** Copies the source's result into another promise. */
+  static final class Relay extends Completion {
+    private final DefaultPromise<?> target;
+
+    Relay(DefaultPromise<?> target) {
+      this.target = target;
+    }
+
+    @Override
+    void fire(Object raw) {
+      target.completeWithResultOf(raw);
+    }
+  }
+
+  /** Like {@link Relay}, and stops the timeout's timer. */
+  static final class TimeoutRelay extends Completion {
+    private final DefaultPromise<?> target;
+    private final ScheduledFuture<?> timer; // null if the loop no longer takes timers
+
+    TimeoutRelay(DefaultPromise<?> target, ScheduledFuture<?> timer) {
+      this.target = target;
+      this.timer = timer;
+    }
+
+    @Override
+    void fire(Object raw) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      target.completeWithResultOf(raw);
+    }
+  }
+
+  static final class Map<T, U> extends Completion {
+    private final DefaultPromise<U> target;
+    private final Function<? super T, ? extends U> fn;
+
+    Map(DefaultPromise<U> target, Function<? super T, ? extends U> fn) {
+      this.target = target;
+      this.fn = fn;
+    }
+
+    @Override
+    void fire(Object raw) {
+      if (isFailure(raw)) {
+        target.fail(cause(raw));
+        return;
+      }
+      U mapped;
+      try {
+        mapped = fn.apply(value(raw));
+      } catch (Throwable failure) {
+        target.fail(failure);
+        return;
+      }
+      target.complete(mapped);
+    }
+  }
+
+  static final class FlatMap<T, U> extends Completion {
+    private final DefaultPromise<U> target;
+    private final Function<? super T, ? extends Future<U>> fn;
+
+    FlatMap(DefaultPromise<U> target, Function<? super T, ? extends Future<U>> fn) {
+      this.target = target;
+      this.fn = fn;
+    }
+
+    @Override
+    void fire(Object raw) {
+      if (isFailure(raw)) {
+        target.fail(cause(raw));
+        return;
+      }
+      Future<U> inner;
+      try {
+        inner = fn.apply(value(raw));
+      } catch (Throwable failure) {
+        target.fail(failure);
+        return;
+      }
+      if (inner == null) {
+        target.fail(new NullPointerException("the function given to flatMap returned null instead of a Future"));
+      } else {
+        target.follow(inner);
+      }
+    }
+  }
+
+  static final class Recover<T> extends Completion {
+    private final DefaultPromise<T> target;
+    private final Function<? super Throwable, ? extends T> fn;
+
+    Recover(DefaultPromise<T> target, Function<? super Throwable, ? extends T> fn) {
+      this.target = target;
+      this.fn = fn;
+    }
+
+    @Override
+    void fire(Object raw) {
+      if (!isFailure(raw)) {
+        target.completeWithResultOf(raw);
+        return;
+      }
+      T recovered;
+      try {
+        recovered = fn.apply(cause(raw));
+      } catch (Throwable failure) {
+        target.fail(failure);
+        return;
+      }
+      target.complete(recovered);
+    }
+  }
+
+  static final class OnComplete<T> extends Completion {
+    private final BiConsumer<? super T, ? super Throwable> callback;
+
+    OnComplete(BiConsumer<? super T, ? super Throwable> callback) {
+      this.callback = callback;
+    }
+
+    @Override
+    void fire(Object raw) {
+      if (isFailure(raw)) {
+        callback.accept(null, cause(raw));
+      } else {
+        callback.accept(value(raw), null);
+      }
+    }
+  }
+
+  static final class OnSuccess<T> extends Completion {
+    private final Consumer<? super T> callback;
+
+    OnSuccess(Consumer<? super T> callback) {
+      this.callback = callback;
+    }
+
+    @Override
+    void fire(Object raw) {
+      if (!isFailure(raw)) {
+        callback.accept(value(raw));
+      }
+    }
+  }
+
+  static final class OnFailure extends Completion {
+    private final Consumer<? super Throwable> callback;
+
+    OnFailure(Consumer<? super Throwable> callback) {
+      this.callback = callback;
+    }
+
+    @Override
+    void fire(Object raw) {
+      if (isFailure(raw)) {
+        callback.accept(cause(raw));
+      }
+    }
+  }
+
+  /** Wakes a thread blocked in {@code join}; the only node that may fire off the home loop. */
+  static final class Waiter extends Completion {
+    private final Thread thread;
+
+    Waiter(Thread thread) {
+      this.thread = thread;
+    }
+
+    @Override
+    void fire(Object raw) {
+      LockSupport.unpark(thread);
+    }
+  }
+}

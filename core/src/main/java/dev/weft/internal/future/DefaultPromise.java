@@ -1,0 +1,541 @@
+package dev.weft.internal.future;
+
+import dev.weft.Loop;
+import dev.weft.future.Future;
+import dev.weft.future.Promise;
+import dev.weft.internal.Throwables;
+import dev.weft.internal.loop.DefaultAsyncRuntime;
+import dev.weft.internal.loop.LoopImpl;
+import dev.weft.internal.loop.LoopThread;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/*
+ * Overview
+ *
+ * State: `result` goes once from null (pending) to the value (NULL_RESULT for null) or a Failure,
+ * by CAS, so exactly one completer wins. Callbacks wait in `callbacks`, a Treiber stack (newest
+ * first) of Completion nodes; after completion the stack is swapped for DRAINED exactly once, by
+ * the home loop (or by the completer, with CAS null -> DRAINED, when it is empty), and the taken
+ * nodes run in registration order on the home loop thread.
+ *
+ * Exactly-once delivery: a node pushed before the swap is run by the drain; an adder that finds
+ * DRAINED runs its node itself (on the home loop: inline or as a task). Since the swap only
+ * happens after `result` is set, a node found DRAINED always sees the result.
+ *
+ * Home loop: a completer on the home loop drains inline while the inline depth (kept on the loop
+ * thread) is below MAX_INLINE_DEPTH; deeper, or from any other thread, it hands the drain to the
+ * home loop as one task (this object is that Runnable). This bounds the stack for chains of any
+ * length and keeps callbacks off blocking workers.
+ *
+ * Cancellation: `cancelHooks` is a second Treiber stack, of actions that stop the producer
+ * (Runnables, or upstream futures to cancel). The winning completer swaps it for HOOKS_CLOSED and,
+ * for a cancellation, runs the actions on its own thread before draining callbacks.
+ *
+ * Unobserved failures: `observed` is set (volatile) by every registration that consumes failures
+ * before it reads `result`; a failing completer sets `result` before it reads `observed`. With
+ * both volatile, at least one side sees the other: either the completer skips the watch, or the
+ * observer finds the Failure and marks it observed. See Failure.
+ *
+ * Happens-before: the CAS on `result` publishes everything the completer did before; the drain
+ * reads `result` after the swap, so every callback sees it.
+ */
+
+/** The one implementation of {@link Promise}. */
+public final class DefaultPromise<T> implements Promise<T>, Runnable {
+  static final Object NULL_RESULT = new Object();
+  private static final int MAX_INLINE_DEPTH = 16;
+  private static final Completion DRAINED = new Completion() {
+    @Override
+    void fire(Object result) {}
+  };
+  private static final Hook HOOKS_CLOSED = new Hook(null, null);
+  private static final VarHandle RESULT;
+  private static final VarHandle CALLBACKS;
+  private static final VarHandle HOOKS;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      RESULT = lookup.findVarHandle(DefaultPromise.class, "result", Object.class);
+      CALLBACKS = lookup.findVarHandle(DefaultPromise.class, "callbacks", Completion.class);
+      HOOKS = lookup.findVarHandle(DefaultPromise.class, "cancelHooks", Hook.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final LoopImpl home;
+  private volatile Object result; // null: pending; else NULL_RESULT, the value or a Failure; set once
+  private volatile Completion callbacks; // pending callbacks, newest first; DRAINED once handed over
+  private volatile Hook cancelHooks; // producer-stopping actions; HOOKS_CLOSED once completed
+  private volatile boolean observed; // a registered consumer will receive a failure
+
+  public DefaultPromise(LoopImpl home) {
+    this.home = Objects.requireNonNull(home, "home");
+  }
+
+  /**
+   * A promise homed on the calling loop, or off any loop on the oldest open runtime's next loop.
+   *
+   * @param <T> the value type
+   * @return a new promise
+   */
+  public static <T> DefaultPromise<T> homedHere() {
+    LoopImpl loop = LoopThread.currentLoop();
+    return new DefaultPromise<>(loop != null ? loop : DefaultAsyncRuntime.fallbackLoop());
+  }
+
+  @Override
+  public Loop home() {
+    return home;
+  }
+
+  LoopImpl homeLoop() {
+    return home;
+  }
+
+  // ---- completing
+
+  @Override
+  public boolean complete(T value) {
+    return completeWith(value == null ? NULL_RESULT : value);
+  }
+
+  @Override
+  public boolean fail(Throwable failure) {
+    Objects.requireNonNull(failure, "failure");
+    return completeWith(new Failure(failure));
+  }
+
+  @Override
+  public boolean cancel() {
+    return completeWith(new Failure(new CancellationException("cancelled")));
+  }
+
+  /** Completes with another promise's raw result; a failure gets a box of its own. */
+  boolean completeWithResultOf(Object raw) {
+    return raw instanceof Failure ? fail(((Failure) raw).cause) : completeWith(raw);
+  }
+
+  private boolean completeWith(Object raw) {
+    if (!RESULT.compareAndSet(this, null, raw)) {
+      return false;
+    }
+    boolean cancelled = false;
+    if (raw instanceof Failure) {
+      Failure failure = (Failure) raw;
+      cancelled = failure.isCancellation();
+      if (!cancelled && !observed) {
+        failure.watch(this, home);
+      }
+    }
+    Hook hooks = (Hook) HOOKS.getAndSet(this, HOOKS_CLOSED);
+    if (cancelled) {
+      runHooks(hooks);
+    }
+    if (CALLBACKS.compareAndSet(this, null, DRAINED)) {
+      return true; // nobody waits
+    }
+    if (LoopThread.tryEnterInline(home, MAX_INLINE_DEPTH)) {
+      try {
+        drain();
+      } finally {
+        LoopThread.exitInline();
+      }
+    } else {
+      home.dispatch(this);
+    }
+    return true;
+  }
+
+  /** The drain task, handed to the home loop by a completer that could not drain inline. */
+  @Override
+  public void run() {
+    if (LoopThread.tryEnterInline(home, MAX_INLINE_DEPTH)) {
+      try {
+        drain();
+      } finally {
+        LoopThread.exitInline();
+      }
+    } else {
+      drain(); // the loop has terminated and the task runs on the completing thread: no choice left
+    }
+  }
+
+  private void drain() {
+    Completion head = (Completion) CALLBACKS.getAndSet(this, DRAINED);
+    if (head == DRAINED || head == null) {
+      return;
+    }
+    Completion reversed = null;
+    while (head != null) {
+      Completion next = head.next;
+      head.next = reversed;
+      reversed = head;
+      head = next;
+    }
+    Object raw = result;
+    for (Completion node = reversed; node != null; ) {
+      Completion next = node.next;
+      node.next = null;
+      fireGuarded(node, raw);
+      node = next;
+    }
+  }
+
+  private void fireGuarded(Completion node, Object raw) {
+    try {
+      node.fire(raw);
+    } catch (Throwable failure) {
+      home.reportUnhandled("a callback of a future threw", failure);
+    }
+  }
+
+  // ---- registering callbacks
+
+  /** Registers {@code node}; it fires exactly once, on the home loop, after completion. */
+  void addCompletion(Completion node, boolean consumesFailure) {
+    if (consumesFailure) {
+      markObserved();
+    }
+    for (;;) {
+      Completion head = callbacks;
+      if (head == DRAINED) {
+        fireNow(node);
+        return;
+      }
+      node.next = head;
+      if (CALLBACKS.compareAndSet(this, head, node)) {
+        return;
+      }
+    }
+  }
+
+  private void fireNow(Completion node) {
+    Object raw = result;
+    if (node instanceof Completions.Waiter) {
+      fireGuarded(node, raw);
+    } else if (LoopThread.tryEnterInline(home, MAX_INLINE_DEPTH)) {
+      try {
+        fireGuarded(node, raw);
+      } finally {
+        LoopThread.exitInline();
+      }
+    } else {
+      home.dispatch(() -> fireGuarded(node, raw));
+    }
+  }
+
+  void markObserved() {
+    if (!observed) {
+      observed = true;
+    }
+    Object raw = result;
+    if (raw instanceof Failure) {
+      ((Failure) raw).markObserved();
+    }
+  }
+
+  @Override
+  public Promise<T> onCancel(Runnable hook) {
+    addHook(new Hook(Objects.requireNonNull(hook, "hook"), null));
+    return this;
+  }
+
+  /** Cancelling this promise cancels {@code upstream}. */
+  void cancelsUpstream(Future<?> upstream) {
+    addHook(new Hook(upstream, null));
+  }
+
+  private void addHook(Hook node) {
+    for (;;) {
+      Hook head = cancelHooks;
+      if (head == HOOKS_CLOSED) {
+        if (isCancelled()) {
+          runHooks(node);
+        }
+        return;
+      }
+      node.next = head;
+      if (HOOKS.compareAndSet(this, head, node)) {
+        return;
+      }
+    }
+  }
+
+  private void runHooks(Hook hooks) {
+    for (Hook hook = hooks; hook != null && hook != HOOKS_CLOSED; hook = hook.next) {
+      try {
+        if (hook.action instanceof Future) {
+          ((Future<?>) hook.action).cancel();
+        } else {
+          ((Runnable) hook.action).run();
+        }
+      } catch (Throwable failure) {
+        home.reportUnhandled("a cancel hook of a promise threw", failure);
+      }
+    }
+  }
+
+  /**
+   * Completes this promise with {@code source}'s result when it arrives; cancelling this promise
+   * cancels {@code source}.
+   *
+   * @param source the future to follow
+   */
+  public void follow(Future<? extends T> source) {
+    cancelsUpstream(source);
+    if (source instanceof DefaultPromise) {
+      ((DefaultPromise<?>) source).addCompletion(new Completions.Relay(this), true);
+    } else {
+      source.onComplete((value, failure) -> {
+        if (failure != null) {
+          fail(failure);
+        } else {
+          complete(value);
+        }
+      });
+    }
+  }
+
+  // ---- Future
+
+  @Override
+  public <U> Future<U> map(Function<? super T, ? extends U> fn) {
+    Objects.requireNonNull(fn, "fn");
+    DefaultPromise<U> target = new DefaultPromise<>(home);
+    target.cancelsUpstream(this);
+    addCompletion(new Completions.Map<>(target, fn), true);
+    return target;
+  }
+
+  @Override
+  public <U> Future<U> flatMap(Function<? super T, ? extends Future<U>> fn) {
+    Objects.requireNonNull(fn, "fn");
+    DefaultPromise<U> target = new DefaultPromise<>(home);
+    target.cancelsUpstream(this);
+    addCompletion(new Completions.FlatMap<>(target, fn), true);
+    return target;
+  }
+
+  @Override
+  public Future<T> recover(Function<? super Throwable, ? extends T> fn) {
+    Objects.requireNonNull(fn, "fn");
+    DefaultPromise<T> target = new DefaultPromise<>(home);
+    target.cancelsUpstream(this);
+    addCompletion(new Completions.Recover<>(target, fn), true);
+    return target;
+  }
+
+  @Override
+  public Future<T> orTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0 (was " + timeout + ")");
+    }
+    long nanos = saturatedNanos(timeout);
+    DefaultPromise<T> target = new DefaultPromise<>(home);
+    target.cancelsUpstream(this);
+    if (isDone()) {
+      addCompletion(new Completions.Relay(target), true);
+      return target;
+    }
+    ScheduledFuture<?> timer = home.scheduleInternal(() -> {
+      if (target.fail(new TimeoutException("future did not complete within " + Throwables.formatNanos(nanos)
+          + " (orTimeout); the work that produces it was cancelled"))) {
+        cancel();
+      }
+    }, nanos);
+    addCompletion(new Completions.TimeoutRelay(target, timer), true);
+    return target;
+  }
+
+  @Override
+  public Future<T> onComplete(BiConsumer<? super T, ? super Throwable> callback) {
+    addCompletion(new Completions.OnComplete<>(Objects.requireNonNull(callback, "callback")), true);
+    return this;
+  }
+
+  @Override
+  public Future<T> onSuccess(Consumer<? super T> callback) {
+    addCompletion(new Completions.OnSuccess<>(Objects.requireNonNull(callback, "callback")), false);
+    return this;
+  }
+
+  @Override
+  public Future<T> onFailure(Consumer<? super Throwable> callback) {
+    addCompletion(new Completions.OnFailure(Objects.requireNonNull(callback, "callback")), true);
+    return this;
+  }
+
+  @Override
+  public T join() {
+    checkNotOnLoop("join()");
+    markObserved();
+    Object raw = result;
+    if (raw == null) {
+      raw = await(-1L);
+    }
+    return valueOrThrow(raw);
+  }
+
+  @Override
+  public T join(Duration timeout) throws TimeoutException {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be >= 0 (was " + timeout + ")");
+    }
+    checkNotOnLoop("join(Duration)");
+    markObserved();
+    Object raw = result;
+    if (raw == null) {
+      raw = await(saturatedNanos(timeout));
+      if (raw == null) {
+        throw new TimeoutException("future did not complete within " + Throwables.formatNanos(saturatedNanos(timeout))
+            + " (join); the future is still running");
+      }
+    }
+    return valueOrThrow(raw);
+  }
+
+  /** Parks until completion; {@code timeoutNanos < 0} waits forever. Returns null on timeout. */
+  private Object await(long timeoutNanos) {
+    addCompletion(new Completions.Waiter(Thread.currentThread()), true);
+    long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+    Object raw;
+    while ((raw = result) == null) {
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        CancellationException interrupted = new CancellationException(
+            "interrupted while waiting in join(); the future itself was not cancelled");
+        interrupted.initCause(new InterruptedException());
+        throw interrupted;
+      }
+      if (timeoutNanos < 0) {
+        LockSupport.park(this);
+      } else {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          return null;
+        }
+        LockSupport.parkNanos(this, remaining);
+      }
+    }
+    return raw;
+  }
+
+  private static void checkNotOnLoop(String method) {
+    if (Thread.currentThread() instanceof LoopThread) {
+      throw new IllegalStateException(method + " called on loop thread " + Thread.currentThread().getName()
+          + ": waiting here would stop the loop, and with it every future homed on it, possibly the one "
+          + "being waited for. Compose instead (map, flatMap, onComplete), or wait from a thread that is not a loop");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private T valueOrThrow(Object raw) {
+    if (raw instanceof Failure) {
+      throw Throwables.sneakyThrow(((Failure) raw).cause);
+    }
+    return raw == NULL_RESULT ? null : (T) raw;
+  }
+
+  @Override
+  public boolean isDone() {
+    return result != null;
+  }
+
+  @Override
+  public boolean isFailed() {
+    return result instanceof Failure;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    Object raw = result;
+    return raw instanceof Failure && ((Failure) raw).isCancellation();
+  }
+
+  @Override
+  public T resultNow() {
+    Object raw = result;
+    if (raw == null) {
+      throw new IllegalStateException("resultNow() called on a future that has not completed");
+    }
+    if (raw instanceof Failure) {
+      markObserved();
+      throw new IllegalStateException("resultNow() called on a future that failed", ((Failure) raw).cause);
+    }
+    return valueOrThrow(raw);
+  }
+
+  @Override
+  public Throwable failureNow() {
+    Object raw = result;
+    if (raw == null) {
+      throw new IllegalStateException("failureNow() called on a future that has not completed");
+    }
+    if (!(raw instanceof Failure)) {
+      throw new IllegalStateException("failureNow() called on a future that succeeded");
+    }
+    markObserved();
+    return ((Failure) raw).cause;
+  }
+
+  @Override
+  public CompletableFuture<T> toCompletableFuture() {
+    CompletableFuture<T> bridge = new CompletableFuture<>();
+    onComplete((value, failure) -> {
+      if (failure != null) {
+        bridge.completeExceptionally(failure);
+      } else {
+        bridge.complete(value);
+      }
+    });
+    bridge.whenComplete((value, failure) -> {
+      if (bridge.isCancelled()) {
+        cancel();
+      }
+    });
+    return bridge;
+  }
+
+  @Override
+  public String toString() {
+    Object raw = result;
+    String state = raw == null ? "pending"
+        : raw instanceof Failure ? (((Failure) raw).isCancellation() ? "cancelled" : "failed: " + ((Failure) raw).cause)
+        : "succeeded";
+    return "Future[" + state + ", home " + home.name() + "]";
+  }
+
+  static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE / 2;
+    }
+  }
+
+  /** A cancel action: a Runnable, or a Future to cancel. */
+  private static final class Hook {
+    final Object action;
+    Hook next;
+
+    Hook(Object action, Hook next) {
+      this.action = action;
+      this.next = next;
+    }
+  }
+}

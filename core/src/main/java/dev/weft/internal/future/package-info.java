@@ -1,0 +1,2 @@
+/** The future and promise implementation. */
+package dev.weft.internal.future;

@@ -1,0 +1,234 @@
+package dev.weft.internal.loop;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.Loop;
+import dev.weft.RejectedException;
+import dev.weft.UnhandledFailureHandler;
+import dev.weft.internal.Throwables;
+import dev.weft.internal.watchdog.LoopWatchdog;
+import dev.weft.metrics.LoopMetrics;
+import dev.weft.metrics.RuntimeMetrics;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Overview: the runtime's life is OPEN -> SHUTTING_DOWN -> TERMINATED, moved by CAS on `state`.
+ * Public entry points (Loop.execute/schedule/submit) check OPEN first; the check races with
+ * shutdown, which is fine because Netty itself keeps accepting tasks while it drains, and rejects
+ * only after its threads have stopped, which the loops turn into RejectedException. The first
+ * caller of shutdown() starts it; every caller then waits on Netty's termination future.
+ */
+
+/** The runtime: Netty loops, the watchdog, the unhandled-failure handler. */
+public final class DefaultAsyncRuntime implements AsyncRuntime {
+  private static final Logger UNHANDLED_LOG = LoggerFactory.getLogger("dev.weft.unhandled");
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultAsyncRuntime.class);
+  private static final int OPEN = 0;
+  private static final int SHUTTING_DOWN = 1;
+  private static final int TERMINATED = 2;
+  /** Open runtimes, oldest first: off-loop futures are homed on the first one's loops. */
+  private static final CopyOnWriteArrayList<DefaultAsyncRuntime> OPEN_RUNTIMES = new CopyOnWriteArrayList<>();
+
+  private final RuntimeSettings settings;
+  private final UnhandledFailureHandler unhandledFailureHandler;
+  private final WeftEventLoopGroup group;
+  private final List<LoopImpl> loops;
+  private final LoopWatchdog watchdog;
+  private final AtomicInteger state = new AtomicInteger(OPEN);
+  private final AtomicLong nextLoop = new AtomicLong();
+
+  public DefaultAsyncRuntime(RuntimeSettings settings) {
+    this.settings = settings;
+    this.unhandledFailureHandler = settings.unhandledFailureHandler() != null
+        ? settings.unhandledFailureHandler()
+        : (description, failure) -> UNHANDLED_LOG.error("{}", description, failure);
+    this.group = new WeftEventLoopGroup(settings.loops(), new LoopThreadFactory(settings.name() + "-loop-starting-"),
+        NioIoHandler.newFactory());
+    List<LoopImpl> created = new ArrayList<>(settings.loops());
+    int index = 0;
+    for (EventExecutor executor : group) {
+      created.add(new LoopImpl(this, (WeftEventLoop) executor, settings.name() + "-loop-" + index++));
+    }
+    this.loops = List.copyOf(created);
+    this.watchdog = new LoopWatchdog(settings.name() + "-watchdog", loops, settings.watchdogInterval(),
+        settings.blockedThreshold());
+    watchdog.start();
+    OPEN_RUNTIMES.add(this);
+  }
+
+  /**
+   * A loop to home a future created off any loop: the next loop of the oldest open runtime.
+   *
+   * @return a loop
+   * @throws IllegalStateException if no runtime is open
+   */
+  public static LoopImpl fallbackLoop() {
+    for (DefaultAsyncRuntime runtime : OPEN_RUNTIMES) {
+      if (runtime.state.get() == OPEN) {
+        return runtime.nextLoop();
+      }
+    }
+    throw new IllegalStateException("no loop to home this future on: the calling thread is not a Weft loop "
+        + "and no AsyncRuntime is open; create one with AsyncRuntime.create(), or create the future on a "
+        + "loop (loop.newPromise(), or inside loop.submit())");
+  }
+
+  @Override
+  public String name() {
+    return settings.name();
+  }
+
+  @Override
+  public LoopImpl nextLoop() {
+    return loops.get((int) Math.floorMod(nextLoop.getAndIncrement(), (long) loops.size()));
+  }
+
+  @Override
+  public List<Loop> loops() {
+    return List.copyOf(loops);
+  }
+
+  /**
+   * The Netty group behind the loops, for modules that bootstrap channels on them.
+   *
+   * @return the group
+   */
+  public IoEventLoopGroup eventLoopGroup() {
+    return group;
+  }
+
+  @Override
+  public RuntimeMetrics metrics() {
+    List<LoopMetrics> perLoop = new ArrayList<>(loops.size());
+    for (LoopImpl loop : loops) {
+      perLoop.add(loop.health().snapshot(loop.name(), loop.tasksRun()));
+    }
+    return new RuntimeMetrics(settings.name(), perLoop);
+  }
+
+  @Override
+  public void reportUnhandled(String description, Throwable failure) {
+    try {
+      unhandledFailureHandler.handle(description, failure);
+    } catch (Throwable handlerFailure) {
+      LOG.error("the unhandled-failure handler of runtime '{}' threw while handling: {}", settings.name(),
+          description, handlerFailure);
+    }
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return state.get() != OPEN;
+  }
+
+  void checkAccepting(String what) {
+    if (state.get() != OPEN) {
+      throw rejected(what);
+    }
+  }
+
+  RejectedException rejected(String what) {
+    return new RejectedException("runtime '" + settings.name() + "' is shut down: cannot " + what
+        + "; give work to the runtime before closing it, or create a new runtime");
+  }
+
+  @Override
+  public void close() {
+    shutdown(settings.shutdownGracePeriod());
+  }
+
+  @Override
+  public boolean shutdown(Duration gracePeriod) {
+    if (gracePeriod == null || gracePeriod.isNegative()) {
+      throw new IllegalArgumentException("gracePeriod must be >= 0 (was " + gracePeriod + ")");
+    }
+    long graceNanos = saturatedNanos(gracePeriod);
+    if (state.compareAndSet(OPEN, SHUTTING_DOWN)) {
+      OPEN_RUNTIMES.remove(this);
+      watchdog.stop();
+      // A short quiet period lets completions that are in flight (a worker about to hand a
+      // result back) still land on their loop instead of on the completing thread.
+      long quietNanos = Math.min(graceNanos, TimeUnit.MILLISECONDS.toNanos(20));
+      group.shutdownGracefully(quietNanos, Math.max(graceNanos, quietNanos), TimeUnit.NANOSECONDS);
+    }
+    if (LoopThread.currentLoop() != null && loops.contains(LoopThread.currentLoop())) {
+      return false;
+    }
+    boolean terminated = awaitTermination(graceNanos + TimeUnit.MILLISECONDS.toNanos(100));
+    if (!terminated) {
+      for (LoopImpl loop : loops) {
+        Thread thread = loop.thread();
+        if (thread != null && thread.isAlive()) {
+          LOG.warn("loop {} of runtime '{}' is still busy after the {} grace period; interrupting it. It is at:{}",
+              loop.name(), settings.name(), Throwables.formatNanos(graceNanos), formatStack(thread.getStackTrace()));
+          thread.interrupt();
+        }
+      }
+      terminated = awaitTermination(TimeUnit.SECONDS.toNanos(1));
+    }
+    watchdog.awaitStop(TimeUnit.SECONDS.toNanos(1));
+    if (terminated) {
+      state.set(TERMINATED);
+    }
+    return terminated;
+  }
+
+  private boolean awaitTermination(long nanos) {
+    try {
+      return group.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return group.isTerminated();
+    }
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE / 2;
+    }
+  }
+
+  static String formatStack(StackTraceElement[] stack) {
+    StringBuilder text = new StringBuilder();
+    Arrays.stream(stack).forEach(frame -> text.append(System.lineSeparator()).append("\tat ").append(frame));
+    return text.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "AsyncRuntime[" + settings.name() + ", " + loops.size() + " loops, "
+        + (state.get() == OPEN ? "open" : state.get() == SHUTTING_DOWN ? "shutting down" : "terminated") + "]";
+  }
+
+  /**
+   * Creates the loop threads: non-daemon {@link LoopThread}s, like Netty's; each takes its loop's
+   * name once it runs.
+   */
+  private static final class LoopThreadFactory implements ThreadFactory {
+    private final String prefix;
+    private final AtomicInteger next = new AtomicInteger();
+
+    LoopThreadFactory(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public Thread newThread(Runnable task) {
+      return new LoopThread(task, prefix + next.getAndIncrement());
+    }
+  }
+}

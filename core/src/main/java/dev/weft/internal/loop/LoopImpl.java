@@ -1,0 +1,247 @@
+package dev.weft.internal.loop;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.Loop;
+import dev.weft.future.Future;
+import dev.weft.future.Promise;
+import dev.weft.internal.future.DefaultPromise;
+import dev.weft.internal.watchdog.LoopHealth;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A Weft loop over one Netty {@link WeftEventLoop}.
+ *
+ * <p>Two ways in: the public methods check that the runtime still accepts work and guard user
+ * tasks so that what they throw reaches the unhandled-failure handler; {@link #dispatch} is
+ * Weft's own path (future completions, watchdog pings), which keeps working while the runtime
+ * drains during shutdown, and runs the task on the calling thread once the loop has terminated,
+ * so that no completion is ever lost.
+ */
+public final class LoopImpl implements Loop {
+  private final DefaultAsyncRuntime runtime;
+  private final WeftEventLoop eventLoop;
+  private final String name;
+  private final LoopHealth health;
+
+  LoopImpl(DefaultAsyncRuntime runtime, WeftEventLoop eventLoop, String name) {
+    this.runtime = runtime;
+    this.eventLoop = eventLoop;
+    this.name = name;
+    this.health = new LoopHealth(this);
+    eventLoop.attach(this);
+  }
+
+  @Override
+  public boolean inLoop() {
+    return eventLoop.inEventLoop();
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    runtime.checkAccepting("execute a task on " + name);
+    try {
+      eventLoop.execute(new GuardedTask(task));
+    } catch (RejectedExecutionException e) {
+      throw runtime.rejected("execute a task on " + name);
+    }
+  }
+
+  @Override
+  public <T> Future<T> schedule(Duration delay, Callable<T> task) {
+    Objects.requireNonNull(task, "task");
+    long nanos = checkDelay(delay);
+    runtime.checkAccepting("schedule a task on " + name);
+    DefaultPromise<T> promise = new DefaultPromise<>(this);
+    ScheduledFuture<?> timer;
+    try {
+      timer = eventLoop.schedule(() -> {
+        if (promise.isDone()) {
+          return;
+        }
+        try {
+          promise.complete(task.call());
+        } catch (Throwable failure) {
+          promise.fail(failure);
+        }
+      }, nanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      throw runtime.rejected("schedule a task on " + name);
+    }
+    // Netty drops pending timers when its loop shuts down; the promise must not hang then.
+    timer.addListener(f -> {
+      if (f.isCancelled()) {
+        promise.cancel();
+      }
+    });
+    promise.onCancel(() -> timer.cancel(false));
+    return promise;
+  }
+
+  @Override
+  public Future<Void> delay(Duration delay) {
+    return schedule(delay, () -> null);
+  }
+
+  @Override
+  public <T> Future<T> submit(Supplier<? extends Future<T>> task) {
+    Objects.requireNonNull(task, "task");
+    runtime.checkAccepting("submit a task to " + name);
+    DefaultPromise<T> promise = new DefaultPromise<>(this);
+    try {
+      eventLoop.execute(() -> {
+        if (promise.isDone()) {
+          return;
+        }
+        Future<T> work;
+        try {
+          work = task.get();
+        } catch (Throwable failure) {
+          promise.fail(failure);
+          return;
+        }
+        if (work == null) {
+          promise.fail(new NullPointerException("the task given to submit() returned null instead of a Future"));
+        } else {
+          promise.follow(work);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      throw runtime.rejected("submit a task to " + name);
+    }
+    return promise;
+  }
+
+  @Override
+  public <T> Promise<T> newPromise() {
+    return new DefaultPromise<>(this);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public AsyncRuntime runtime() {
+    return runtime;
+  }
+
+  /**
+   * Runs {@code task} on this loop: Weft's internal path. Accepted while the runtime drains; once
+   * the loop has terminated, runs the task on the calling thread instead of losing it.
+   *
+   * @param task an internal task that handles its own exceptions
+   */
+  public void dispatch(Runnable task) {
+    try {
+      eventLoop.execute(task);
+    } catch (RejectedExecutionException terminated) {
+      task.run();
+    }
+  }
+
+  /**
+   * Runs {@code task} on this loop after {@code nanos}: Weft's internal timers (timeouts). Returns
+   * {@code null} when the loop no longer accepts timers.
+   *
+   * @param task an internal task that handles its own exceptions
+   * @param nanos the delay
+   * @return the timer, to cancel it, or {@code null}
+   */
+  public ScheduledFuture<?> scheduleInternal(Runnable task, long nanos) {
+    try {
+      return eventLoop.schedule(task, nanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException terminated) {
+      return null;
+    }
+  }
+
+  /**
+   * Reports a failure to the runtime's unhandled-failure handler.
+   *
+   * @param description what the failure escaped from
+   * @param failure the failure
+   */
+  public void reportUnhandled(String description, Throwable failure) {
+    runtime.reportUnhandled(description, failure);
+  }
+
+  /**
+   * The Netty event loop behind this loop, for modules that run channels on it.
+   *
+   * @return the event loop
+   */
+  public IoEventLoop eventLoop() {
+    return eventLoop;
+  }
+
+  /**
+   * The loop's thread, or {@code null} before the loop has run its first task.
+   *
+   * @return the thread or {@code null}
+   */
+  public Thread thread() {
+    return eventLoop.thread();
+  }
+
+  /**
+   * The tasks this loop has run so far.
+   *
+   * @return the count
+   */
+  public long tasksRun() {
+    return eventLoop.tasksRun();
+  }
+
+  /**
+   * The watchdog's record of this loop.
+   *
+   * @return the health record
+   */
+  public LoopHealth health() {
+    return health;
+  }
+
+  @Override
+  public String toString() {
+    return "Loop[" + name + "]";
+  }
+
+  private static long checkDelay(Duration delay) {
+    Objects.requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must be >= 0 (was " + delay + ")");
+    }
+    try {
+      return delay.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** A user task: what it throws goes to the handler instead of Netty's log. */
+  private final class GuardedTask implements Runnable {
+    private final Runnable task;
+
+    GuardedTask(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
+      try {
+        task.run();
+      } catch (Throwable failure) {
+        reportUnhandled("a task given to " + name + ".execute() threw", failure);
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.weft.internal.loop;
+
+import dev.weft.UnhandledFailureHandler;
+import java.time.Duration;
+
+/**
+ * A runtime's checked settings.
+ *
+ * @param name prefix of thread names
+ * @param loops number of loops
+ * @param watchdogInterval how often each loop is pinged
+ * @param blockedThreshold ping lag that counts as a blocked loop
+ * @param shutdownGracePeriod how long {@code close()} lets queued work run
+ * @param unhandledFailureHandler the handler, or {@code null} for the default (SLF4J ERROR)
+ */
+public record RuntimeSettings(
+    String name,
+    int loops,
+    Duration watchdogInterval,
+    Duration blockedThreshold,
+    Duration shutdownGracePeriod,
+    UnhandledFailureHandler unhandledFailureHandler) {}

@@ -1,0 +1,23 @@
+package dev.weft.metrics;
+
+import java.time.Duration;
+
+/**
+ * One loop's numbers since the runtime started.
+ *
+ * @param name the loop thread's name
+ * @param tasksRun tasks the loop has run (Weft's and Netty's own, I/O events excluded)
+ * @param lagSamples how many watchdog pings have run, i.e. how many lag samples there are
+ * @param lagP50 median delay between posting a ping and the loop running it
+ * @param lagP99 99th percentile of that delay
+ * @param lagMax the longest delay measured
+ * @param blockedIncidents how many times the loop stayed busy past the blocked threshold
+ */
+public record LoopMetrics(
+    String name,
+    long tasksRun,
+    long lagSamples,
+    Duration lagP50,
+    Duration lagP99,
+    Duration lagMax,
+    long blockedIncidents) {}

@@ -1,0 +1,2 @@
+/** Snapshots of Weft's metrics: plain records, no metrics framework needed. */
+package dev.weft.metrics;
