@@ -1,6 +1,5 @@
 /**
- * JMH benchmarks and the main job.
- *
- * <p>This module is a placeholder until its issue lands; it holds no API yet.
+ * Weft's benchmarks and the main job. Until the JMH suites land, {@link dev.weft.benchmarks.Demo}
+ * shows the runtime at work.
  */
 package dev.weft.benchmarks;
