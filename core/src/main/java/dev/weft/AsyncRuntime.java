@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
 import dev.weft.metrics.RuntimeMetrics;
 import java.time.Duration;
@@ -77,8 +78,29 @@ public interface AsyncRuntime extends AutoCloseable {
   List<Loop> loops();
 
   /**
+   * The default blocking adapter: a bounded pool named {@code blocking} unless the builder chose
+   * another ({@link AsyncRuntimeBuilder#blockingAdapter}). Blocking calls made from loops belong
+   * here (or in a bulkhead), never directly on the loop.
+   *
+   * @return the default adapter
+   */
+  BlockingAdapter blocking();
+
+  /**
+   * The adapter (bulkhead) named {@code name}: one declared with
+   * {@link AsyncRuntimeBuilder#bulkhead}, built on this runtime from an
+   * {@link dev.weft.blocking.AdapterSpec}, or the default one.
+   *
+   * @param name the adapter's name
+   * @return the adapter
+   * @throws IllegalArgumentException if this runtime has no adapter of that name (the message
+   *     lists the names it has)
+   */
+  BlockingAdapter adapter(String name);
+
+  /**
    * A snapshot of the runtime's metrics: per loop, tasks run, loop lag percentiles and blocked
-   * incidents. Cheap enough to call every second.
+   * incidents; per adapter, its counters, gauges and latency percentiles. Cheap enough to call every second.
    *
    * @return a new snapshot
    */
@@ -101,9 +123,9 @@ public interface AsyncRuntime extends AutoCloseable {
   boolean isShutdown();
 
   /**
-   * Shuts down: refuses new work at once with {@link RejectedException}, lets queued tasks run for
-   * at most {@code gracePeriod}, then stops the loop threads (interrupting any that is still busy)
-   * and the watchdog. Idempotent; concurrent callers all wait. Called on one of this runtime's
+   * Shuts down: refuses new work at once with {@link RejectedException}, lets queued tasks and
+   * accepted blocking calls run for at most {@code gracePeriod}, then stops the loop threads
+   * (interrupting any that is still busy), the adapters' idle threads and the watchdog. Idempotent; concurrent callers all wait. Called on one of this runtime's
    * own loop threads, it starts the shutdown and returns {@code false} without waiting, since the
    * calling loop can only stop once the call returns.
    *

@@ -1,11 +1,17 @@
 package dev.weft;
 
+import dev.weft.blocking.AdapterSpec;
+import dev.weft.blocking.Adapters;
 import dev.weft.future.Future;
 import dev.weft.internal.Throwables;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.RuntimeSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -24,6 +30,8 @@ public final class AsyncRuntimeBuilder {
   private Duration blockedThreshold = Duration.ofMillis(100);
   private Duration shutdownGracePeriod = Duration.ofSeconds(10);
   private UnhandledFailureHandler unhandledFailureHandler;
+  private AdapterSpec defaultAdapter = Adapters.boundedPool("blocking");
+  private final List<AdapterSpec> bulkheads = new ArrayList<>();
 
   AsyncRuntimeBuilder() {}
 
@@ -99,6 +107,31 @@ public final class AsyncRuntimeBuilder {
   }
 
   /**
+   * The default blocking adapter, {@link AsyncRuntime#blocking()}. Default: a bounded pool named
+   * {@code blocking} with 64 threads and 1 000 queued calls.
+   *
+   * @param spec the adapter's settings, e.g. {@code Adapters.boundedPool("blocking").maxThreads(16)}
+   * @return this builder
+   */
+  public AsyncRuntimeBuilder blockingAdapter(AdapterSpec spec) {
+    this.defaultAdapter = Objects.requireNonNull(spec, "spec");
+    return this;
+  }
+
+  /**
+   * Adds a named adapter, a bulkhead: calls to one legacy dependency get their own threads and
+   * queue, so a slow dependency cannot starve the others. Reach it with
+   * {@link AsyncRuntime#adapter(String)}.
+   *
+   * @param spec the adapter's settings, e.g. {@code Adapters.boundedPool("payments").maxThreads(8)}
+   * @return this builder
+   */
+  public AsyncRuntimeBuilder bulkhead(AdapterSpec spec) {
+    bulkheads.add(Objects.requireNonNull(spec, "spec"));
+    return this;
+  }
+
+  /**
    * Checks the settings and starts a runtime.
    *
    * @return a started runtime; close it when done
@@ -148,8 +181,18 @@ public final class AsyncRuntimeBuilder {
           + "ms): a longer interval could miss a blocked loop");
     }
     checkRange("shutdownGracePeriod", shutdownGracePeriod, Duration.ZERO, MAX_GRACE);
+    Set<String> adapterNames = new HashSet<>();
+    List<AdapterSpec> adapters = new ArrayList<>();
+    adapters.add(defaultAdapter);
+    adapters.addAll(bulkheads);
+    for (AdapterSpec spec : adapters) {
+      if (!adapterNames.add(spec.name())) {
+        throw new IllegalArgumentException("bulkhead names must be unique, and differ from the default adapter's ('"
+            + defaultAdapter.name() + "'): '" + spec.name() + "' is used twice");
+      }
+    }
     return new RuntimeSettings(name, loops, watchdogInterval, blockedThreshold, shutdownGracePeriod,
-        unhandledFailureHandler);
+        unhandledFailureHandler, List.copyOf(adapters));
   }
 
   private static void checkRange(String setting, Duration value, Duration min, Duration max) {

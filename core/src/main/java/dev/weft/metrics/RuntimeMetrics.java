@@ -1,5 +1,6 @@
 package dev.weft.metrics;
 
+import dev.weft.blocking.AdapterStats;
 import java.util.List;
 
 /**
@@ -7,17 +8,20 @@ import java.util.List;
  *
  * @param runtimeName the runtime's name
  * @param loops one entry per loop, in the runtime's loop order
+ * @param adapters one entry per blocking adapter, the default one first
  */
-public record RuntimeMetrics(String runtimeName, List<LoopMetrics> loops) {
+public record RuntimeMetrics(String runtimeName, List<LoopMetrics> loops, List<AdapterStats> adapters) {
 
   /**
    * Copies the list, so a snapshot never changes.
    *
    * @param runtimeName the runtime's name
    * @param loops one entry per loop
+   * @param adapters one entry per adapter
    */
   public RuntimeMetrics {
     loops = List.copyOf(loops);
+    adapters = List.copyOf(adapters);
   }
 
   /**

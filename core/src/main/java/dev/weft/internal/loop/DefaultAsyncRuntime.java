@@ -4,6 +4,9 @@ import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.RejectedException;
 import dev.weft.UnhandledFailureHandler;
+import dev.weft.blocking.AdapterSpec;
+import dev.weft.blocking.BlockingAdapter;
+import dev.weft.internal.blocking.AdapterRegistry;
 import dev.weft.internal.Throwables;
 import dev.weft.internal.watchdog.LoopWatchdog;
 import dev.weft.metrics.LoopMetrics;
@@ -46,6 +49,8 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
   private final WeftEventLoopGroup group;
   private final List<LoopImpl> loops;
   private final LoopWatchdog watchdog;
+  private final AdapterRegistry adapters = new AdapterRegistry();
+  private final BlockingAdapter defaultAdapter;
   private final AtomicInteger state = new AtomicInteger(OPEN);
   private final AtomicLong nextLoop = new AtomicLong();
 
@@ -62,8 +67,20 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
       created.add(new LoopImpl(this, (WeftEventLoop) executor, settings.name() + "-loop-" + index++));
     }
     this.loops = List.copyOf(created);
+    BlockingAdapter firstAdapter = null;
+    try {
+      for (AdapterSpec spec : settings.adapters()) {
+        BlockingAdapter adapter = spec.build(this);
+        firstAdapter = firstAdapter == null ? adapter : firstAdapter;
+      }
+    } catch (RuntimeException badAdapter) {
+      adapters.closeAll(0);
+      group.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
+      throw badAdapter;
+    }
+    this.defaultAdapter = firstAdapter;
     this.watchdog = new LoopWatchdog(settings.name() + "-watchdog", loops, settings.watchdogInterval(),
-        settings.blockedThreshold());
+        settings.blockedThreshold(), adapters::checkSlowCalls);
     watchdog.start();
     OPEN_RUNTIMES.add(this);
   }
@@ -96,6 +113,25 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
   }
 
   @Override
+  public BlockingAdapter blocking() {
+    return defaultAdapter;
+  }
+
+  @Override
+  public BlockingAdapter adapter(String name) {
+    return adapters.get(name);
+  }
+
+  /**
+   * The runtime's adapters, for adapters to register themselves.
+   *
+   * @return the registry
+   */
+  public AdapterRegistry adapters() {
+    return adapters;
+  }
+
+  @Override
   public List<Loop> loops() {
     return List.copyOf(loops);
   }
@@ -115,7 +151,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     for (LoopImpl loop : loops) {
       perLoop.add(loop.health().snapshot(loop.name(), loop.tasksRun()));
     }
-    return new RuntimeMetrics(settings.name(), perLoop);
+    return new RuntimeMetrics(settings.name(), perLoop, adapters.stats());
   }
 
   @Override
@@ -179,6 +215,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
       terminated = awaitTermination(TimeUnit.SECONDS.toNanos(1));
     }
     watchdog.awaitStop(TimeUnit.SECONDS.toNanos(1));
+    terminated &= adapters.closeAll(Math.max(graceNanos, TimeUnit.MILLISECONDS.toNanos(100)));
     if (terminated) {
       state.set(TERMINATED);
     }

@@ -1,7 +1,9 @@
 package dev.weft.internal.loop;
 
 import dev.weft.UnhandledFailureHandler;
+import dev.weft.blocking.AdapterSpec;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A runtime's checked settings.
@@ -12,6 +14,7 @@ import java.time.Duration;
  * @param blockedThreshold ping lag that counts as a blocked loop
  * @param shutdownGracePeriod how long {@code close()} lets queued work run
  * @param unhandledFailureHandler the handler, or {@code null} for the default (SLF4J ERROR)
+ * @param adapters the default adapter first, then the bulkheads
  */
 public record RuntimeSettings(
     String name,
@@ -19,4 +22,5 @@ public record RuntimeSettings(
     Duration watchdogInterval,
     Duration blockedThreshold,
     Duration shutdownGracePeriod,
-    UnhandledFailureHandler unhandledFailureHandler) {}
+    UnhandledFailureHandler unhandledFailureHandler,
+    List<AdapterSpec> adapters) {}

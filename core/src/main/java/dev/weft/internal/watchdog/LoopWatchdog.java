@@ -5,6 +5,7 @@ import dev.weft.internal.loop.LoopImpl;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +24,13 @@ public final class LoopWatchdog {
   private final List<LoopImpl> loops;
   private final long intervalNanos;
   private final long blockedThresholdNanos;
+  private final LongConsumer slowCallCheck;
   private final Thread thread;
   private volatile boolean stopped;
 
-  public LoopWatchdog(String threadName, List<LoopImpl> loops, Duration interval, Duration blockedThreshold) {
+  public LoopWatchdog(String threadName, List<LoopImpl> loops, Duration interval, Duration blockedThreshold,
+      LongConsumer slowCallCheck) {
+    this.slowCallCheck = slowCallCheck;
     this.loops = List.copyOf(loops);
     this.intervalNanos = interval.toNanos();
     this.blockedThresholdNanos = blockedThreshold.toNanos();
@@ -73,6 +77,11 @@ public final class LoopWatchdog {
         } catch (Throwable unexpected) {
           LOG.error("watchdog failed to look at loop {}", loop.name(), unexpected);
         }
+      }
+      try {
+        slowCallCheck.accept(System.nanoTime());
+      } catch (Throwable unexpected) {
+        LOG.error("watchdog failed to check for slow blocking calls", unexpected);
       }
       next += intervalNanos;
       long sleep = next - System.nanoTime();

@@ -1,0 +1,50 @@
+package dev.weft.blocking;
+
+import java.time.Duration;
+
+/**
+ * One adapter's numbers since it started. Counters only grow; gauges ({@code active},
+ * {@code queued}) are the current values. Every accepted call ends as exactly one of completed,
+ * failed, timed out or cancelled, so once the adapter is quiet:
+ * {@code submitted == completed + failed + timedOut + cancelled}.
+ *
+ * @param name the adapter's name
+ * @param kind {@code bounded-pool}, {@code virtual-threads} or {@code direct}
+ * @param maxConcurrency the most calls that may run at once
+ * @param maxQueue the most calls that may wait
+ * @param submitted calls accepted
+ * @param completed calls that returned a result
+ * @param failed calls that threw
+ * @param rejected calls refused because the adapter was saturated or closed
+ * @param timedOut calls whose timeout expired first
+ * @param cancelled calls cancelled by their caller
+ * @param active calls running now
+ * @param queued calls waiting now
+ * @param peakActive the most calls that ran at once
+ * @param threads the adapter's live threads (0 for virtual threads and direct)
+ * @param queueWaitP50 median time a call waited before it started
+ * @param queueWaitP99 99th percentile of that wait
+ * @param runTimeP50 median time a call ran
+ * @param runTimeP99 99th percentile of the run time
+ * @param runTimeMax the longest run time
+ */
+public record AdapterStats(
+    String name,
+    String kind,
+    int maxConcurrency,
+    int maxQueue,
+    long submitted,
+    long completed,
+    long failed,
+    long rejected,
+    long timedOut,
+    long cancelled,
+    int active,
+    int queued,
+    int peakActive,
+    int threads,
+    Duration queueWaitP50,
+    Duration queueWaitP99,
+    Duration runTimeP50,
+    Duration runTimeP99,
+    Duration runTimeMax) {}

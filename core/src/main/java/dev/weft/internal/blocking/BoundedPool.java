@@ -1,0 +1,318 @@
+package dev.weft.internal.blocking;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.internal.loop.DefaultAsyncRuntime;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MpmcArrayQueue;
+
+/*
+ * Overview
+ *
+ * Admission: `load` counts calls accepted and not yet finished (waiting or running). A call is
+ * accepted only by CAS-incrementing `load` below maxThreads + maxQueue, so rejections start at
+ * exactly that many calls in flight; JCTools rounds the queue's capacity up, so the bound is ours.
+ * A call dropped while waiting gives its slot back at once; its queue entry stays until a worker
+ * polls and skips it, which is why the physical queue has room for twice the bound.
+ *
+ * Wake-up (no lock on the submit path): after enqueuing, the submitter pops idle workers (a
+ * Treiber stack, so the most recently idle - warmest - worker is woken first) until one moves
+ * PARKED -> SIGNALLED by CAS, and unparks it. If none is idle, it counts the workers that will
+ * poll soon anyway (spinning, or started and not yet polling); only if more calls wait than that
+ * does it start a thread, while `threads` is below maxThreads. Else every worker is busy and one
+ * will poll the call when it finishes.
+ *
+ * No lost wake-up: a worker going idle first publishes itself (decrements `spinning`, pushes its
+ * node, both full fences), then polls the queue once more before parking. A submitter enqueues
+ * (a full fence) before it reads the stack. So either the submitter sees the worker, or the worker
+ * sees the call.
+ *
+ * Stale nodes: a worker that finds work on that last poll leaves its node in the stack; the node
+ * is skipped (its worker is not PARKED, or the same worker is parked again, which is as good).
+ * Submitters pop nodes, so stale ones do not pile up.
+ *
+ * Retirement: a worker parked for keepAlive retires by CAS PARKED -> RETIRED (so no submitter can
+ * signal it after) and, if calls arrived meanwhile, signals for them before leaving.
+ */
+
+/** A bounded pool of platform threads. */
+public final class BoundedPool extends AdapterBase {
+  private final MpmcArrayQueue<CallTask<?>> queue;
+  private final int bound; // maxThreads + maxQueue
+  private final AtomicInteger load = new AtomicInteger(); // accepted, not finished
+  private final AtomicInteger threads = new AtomicInteger(); // live workers (incl. starting)
+  private final AtomicInteger spinning = new AtomicInteger(); // workers polling before parking
+  private final AtomicInteger starting = new AtomicInteger(); // workers started, not yet polling
+  private final AtomicReference<IdleNode> idle = new AtomicReference<>(); // LIFO stack of idle workers
+  private final AtomicInteger threadNumbers = new AtomicInteger();
+  private final Set<Worker> workers = ConcurrentHashMap.newKeySet(); // for slow-call checks
+
+  private BoundedPool(DefaultAsyncRuntime runtime, AdapterSettings settings) {
+    super(runtime, settings);
+    this.bound = settings.maxConcurrency() + settings.maxQueue();
+    this.queue = new MpmcArrayQueue<>(Math.max(2, 2 * bound));
+  }
+
+  /**
+   * Starts a pool on {@code runtime} and registers it there.
+   *
+   * @param runtime the runtime
+   * @param settings checked settings
+   * @return the pool
+   */
+  public static BoundedPool start(AsyncRuntime runtime, AdapterSettings settings) {
+    DefaultAsyncRuntime owner = (DefaultAsyncRuntime) runtime;
+    BoundedPool pool = new BoundedPool(owner, settings);
+    owner.adapters().register(pool);
+    return pool;
+  }
+
+  @Override
+  void admit(CallTask<?> task) {
+    if (closed) {
+      throw reject();
+    }
+    int current;
+    do {
+      current = load.get();
+      if (current >= bound) {
+        throw reject();
+      }
+    } while (!load.compareAndSet(current, current + 1));
+    if (!queue.offer(task)) {
+      load.decrementAndGet(); // the queue is full of dropped calls not yet skipped
+      throw reject();
+    }
+    signalWork();
+  }
+
+  private void signalWork() {
+    for (IdleNode top; (top = idle.get()) != null; ) {
+      if (idle.compareAndSet(top, top.next) && top.worker.signal()) {
+        return;
+      }
+    }
+    // Spinning and starting workers will poll soon: start another only for calls beyond them.
+    if (load.get() - metrics.active() <= spinning.get() + starting.get()) {
+      return;
+    }
+    for (int live; (live = threads.get()) < settings.maxConcurrency(); ) {
+      if (threads.compareAndSet(live, live + 1)) {
+        startWorker();
+        return;
+      }
+    }
+  }
+
+  private void startWorker() {
+    Worker worker = new Worker();
+    Thread thread = new Thread(worker, threadNamePrefix() + threadNumbers.getAndIncrement());
+    thread.setDaemon(true);
+    thread.setUncaughtExceptionHandler(this::reportUncaught);
+    worker.thread = thread;
+    starting.incrementAndGet();
+    try {
+      thread.start();
+    } catch (Throwable cannotStart) { // OutOfMemoryError: unable to create native thread
+      starting.decrementAndGet();
+      threads.decrementAndGet();
+      throw cannotStart;
+    }
+  }
+
+  @Override
+  void dropped(CallTask<?> task) {
+    load.decrementAndGet();
+  }
+
+  @Override
+  int queued() {
+    return load.get() - metrics.active();
+  }
+
+  @Override
+  int threads() {
+    return threads.get();
+  }
+
+  @Override
+  void checkSlowCalls(long now) {
+    for (Worker worker : workers) {
+      CallTask<?> task = worker.current;
+      if (task != null && !task.slowReported && task.isRunning() && now - task.startedAt > settings.slowCallNanos()) {
+        reportSlowCall(task, worker.thread, now);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (IdleNode node = idle.getAndSet(null); node != null; node = node.next) {
+      node.worker.signal();
+    }
+  }
+
+  @Override
+  boolean awaitTermination(long nanos) throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
+    while (threads.get() > 0) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      TimeUnit.MILLISECONDS.sleep(1);
+    }
+    return true;
+  }
+
+  /** A node of the idle stack; a fresh one each time a worker goes idle, so CAS sees no ABA. */
+  private static final class IdleNode {
+    final Worker worker;
+    final IdleNode next;
+
+    IdleNode(Worker worker, IdleNode next) {
+      this.worker = worker;
+      this.next = next;
+    }
+  }
+
+  private final class Worker implements Runnable {
+    private static final int RUNNING = 0;
+    private static final int PARKED = 1;
+    private static final int SIGNALLED = 2;
+    private static final int RETIRED = 3;
+    private static final VarHandle STATE;
+
+    static {
+      try {
+        STATE = MethodHandles.lookup().findVarHandle(Worker.class, "state", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    Thread thread; // set before start
+    volatile CallTask<?> current; // the call running now, for slow-call checks
+    private volatile int state = RUNNING;
+
+    /** Wakes this worker if it is parked; false if it is not (a stale node). */
+    boolean signal() {
+      if (STATE.compareAndSet(this, PARKED, SIGNALLED)) {
+        LockSupport.unpark(thread);
+        return true;
+      }
+      return false;
+    }
+
+    @Override
+    public void run() {
+      workers.add(this);
+      starting.decrementAndGet();
+      try {
+        for (CallTask<?> task; (task = nextTask()) != null; ) {
+          runTask(task);
+        }
+      } finally {
+        workers.remove(this);
+      }
+    }
+
+    private void runTask(CallTask<?> task) {
+      if (!task.begin(thread)) {
+        return; // dropped while it waited; its slot is already free
+      }
+      current = task;
+      try {
+        task.execute();
+      } finally {
+        current = null;
+        load.decrementAndGet();
+      }
+    }
+
+    /** The next call to run, or null when this worker retires. */
+    private CallTask<?> nextTask() {
+      for (;;) {
+        CallTask<?> task = queue.poll();
+        if (task == null) {
+          task = spin();
+        }
+        if (task != null) {
+          return task;
+        }
+        if (!parkUntilSignalled()) {
+          return null;
+        }
+      }
+    }
+
+    private CallTask<?> spin() {
+      long spinNanos = settings.spinNanos();
+      if (spinNanos == 0) {
+        return null;
+      }
+      spinning.incrementAndGet();
+      try {
+        long deadline = System.nanoTime() + spinNanos;
+        do {
+          CallTask<?> task = queue.poll();
+          if (task != null) {
+            return task;
+          }
+          Thread.onSpinWait();
+        } while (System.nanoTime() - deadline < 0);
+        return null;
+      } finally {
+        spinning.decrementAndGet();
+      }
+    }
+
+    /** Parks until signalled (true) or until keepAlive expires or the pool closes (false: retire). */
+    private boolean parkUntilSignalled() {
+      state = PARKED;
+      for (IdleNode top; !idle.compareAndSet(top = idle.get(), new IdleNode(this, top)); ) {
+        // lost a race with another push or pop: retry
+      }
+      if (!queue.isEmpty() || closed) {
+        // a call arrived (or the pool closed) while we published ourselves: do not park
+        if (!STATE.compareAndSet(this, PARKED, RUNNING)) {
+          state = RUNNING; // a submitter signalled us meanwhile; its call is ours to take
+        }
+        return !(closed && queue.isEmpty()) || !retire();
+      }
+      long deadline = System.nanoTime() + settings.keepAliveNanos();
+      while (state == PARKED) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          if (STATE.compareAndSet(this, PARKED, RETIRED)) {
+            return !retire();
+          }
+          break; // signalled just now
+        }
+        Thread.interrupted(); // a stray interrupt would turn parkNanos into a busy loop
+        LockSupport.parkNanos(BoundedPool.this, remaining);
+      }
+      state = RUNNING;
+      return !closed || !queue.isEmpty() || !retire();
+    }
+
+    /** Leaves the pool; true if it left, false if it must stay to serve calls that arrived. */
+    private boolean retire() {
+      state = RETIRED;
+      threads.decrementAndGet();
+      if (!queue.isEmpty()) {
+        signalWork(); // a call slipped in while we left: make sure some worker takes it
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package dev.weft.internal.blocking;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.internal.loop.DefaultAsyncRuntime;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jctools.queues.MpmcArrayQueue;
+
+/*
+ * Overview: `permits` counts virtual threads running calls (<= maxConcurrency). A call takes a
+ * permit by CAS and gets a new virtual thread; without one it waits in the queue, whose exact
+ * bound is `waiting` (CAS-incremented below maxQueue; a dropped call gives its slot back at once).
+ * A virtual thread that finishes a call takes the next waiting one itself (no new thread, no
+ * hand-off); with none left it returns its permit, then looks once more, since a call may have
+ * queued after its last poll while the permit still looked taken: if so and it can take a permit
+ * back, it carries on. A submitter likewise looks for a free permit after queuing. So a waiting
+ * call always has a thread coming for it.
+ */
+
+/** A virtual thread per call, bounded by permits and a wait queue. */
+public final class VirtualThreadAdapter extends AdapterBase {
+  private final ThreadFactory threads;
+  private final MpmcArrayQueue<CallTask<?>> queue;
+  private final AtomicInteger permits = new AtomicInteger(); // calls holding a virtual thread
+  private final AtomicInteger waiting = new AtomicInteger(); // calls queued, not dropped, not begun
+  private final Set<CallTask<?>> running = ConcurrentHashMap.newKeySet(); // for slow-call checks and close
+
+  private VirtualThreadAdapter(DefaultAsyncRuntime runtime, AdapterSettings settings) {
+    super(runtime, settings);
+    this.threads = VirtualThreads.factory(threadNamePrefix());
+    this.queue = new MpmcArrayQueue<>(Math.max(2, 2 * settings.maxQueue()));
+  }
+
+  /**
+   * Starts a virtual-thread adapter on {@code runtime} and registers it there.
+   *
+   * @param runtime the runtime
+   * @param settings checked settings
+   * @return the adapter
+   * @throws UnsupportedOperationException on a JVM older than 21
+   */
+  public static VirtualThreadAdapter start(AsyncRuntime runtime, AdapterSettings settings) {
+    DefaultAsyncRuntime owner = (DefaultAsyncRuntime) runtime;
+    VirtualThreadAdapter adapter = new VirtualThreadAdapter(owner, settings);
+    owner.adapters().register(adapter);
+    return adapter;
+  }
+
+  @Override
+  void admit(CallTask<?> task) {
+    if (closed) {
+      throw reject();
+    }
+    if (tryAcquirePermit()) {
+      startThread(task);
+      return;
+    }
+    int current;
+    do {
+      current = waiting.get();
+      if (current >= settings.maxQueue()) {
+        throw reject();
+      }
+    } while (!waiting.compareAndSet(current, current + 1));
+    task.waited = true;
+    if (!queue.offer(task)) {
+      waiting.decrementAndGet();
+      throw reject();
+    }
+    if (tryAcquirePermit()) {
+      startThread(null); // a permit came free while we queued: make sure someone serves the queue
+    }
+  }
+
+  private boolean tryAcquirePermit() {
+    for (int current; (current = permits.get()) < settings.maxConcurrency(); ) {
+      if (permits.compareAndSet(current, current + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void startThread(CallTask<?> first) {
+    Thread thread = threads.newThread(() -> serve(first));
+    thread.setUncaughtExceptionHandler(this::reportUncaught);
+    thread.start();
+  }
+
+  /** The body of a virtual thread: its first call, then waiting calls while there are any. */
+  private void serve(CallTask<?> first) {
+    CallTask<?> task = first;
+    for (;;) {
+      if (task == null) {
+        task = pollLive();
+      }
+      if (task == null) {
+        permits.decrementAndGet();
+        if (queue.isEmpty() || !tryAcquirePermit()) {
+          return;
+        }
+        continue;
+      }
+      runTask(task);
+      task = null;
+    }
+  }
+
+  private CallTask<?> pollLive() {
+    for (CallTask<?> task; (task = queue.poll()) != null; ) {
+      if (task.state == CallTask.QUEUED) {
+        return task; // may still be dropped before begin(); runTask handles that
+      }
+    }
+    return null;
+  }
+
+  private void runTask(CallTask<?> task) {
+    if (!task.begin(Thread.currentThread())) {
+      return; // dropped; the dropper freed its slot
+    }
+    if (task.waited) {
+      waiting.decrementAndGet();
+    }
+    running.add(task);
+    try {
+      task.execute();
+    } finally {
+      running.remove(task);
+    }
+  }
+
+  @Override
+  void dropped(CallTask<?> task) {
+    if (task.waited) {
+      waiting.decrementAndGet();
+    }
+  }
+
+  @Override
+  int queued() {
+    return waiting.get();
+  }
+
+  @Override
+  int threads() {
+    return 0;
+  }
+
+  @Override
+  void checkSlowCalls(long now) {
+    for (CallTask<?> task : running) {
+      Thread runner = task.runner();
+      if (!task.slowReported && runner != null && task.isRunning() && now - task.startedAt > settings.slowCallNanos()) {
+        reportSlowCall(task, runner, now);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  boolean awaitTermination(long nanos) throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
+    while (permits.get() > 0) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      TimeUnit.MILLISECONDS.sleep(1);
+    }
+    return true;
+  }
+}
