@@ -21,10 +21,12 @@ import java.util.function.Function;
  * given to a combinator ({@link #map}, {@link #flatMap}, {@link #recover}) runs on the
  * {@linkplain #home() home loop}'s thread, never on the thread that completed the future (a
  * blocking worker, say): completions from other threads are handed to the home loop with one
- * task. A callback added to a completed future on the home loop runs at once (or, deep in a chain
- * of callbacks, as the loop's next task, so long chains never overflow the stack); added from
+ * task. A callback added to a completed future on the home loop runs at once (unless callbacks
+ * added earlier are still waiting for the loop: then after them; or, deep in a chain of
+ * callbacks, as the loop's next task, so long chains never overflow the stack); added from
  * another thread, it runs as a task on the home loop. Callbacks added before completion run in
- * the order they were added. Everything the completing thread did before completing
+ * the order they were added; so do all the callbacks that one thread other than the home loop
+ * adds, before or after completion. Everything the completing thread did before completing
  * happens-before every callback.
  *
  * <h2>Failures</h2>
@@ -42,7 +44,9 @@ import java.util.function.Function;
  * {@link #cancel()} fails the future with {@link CancellationException} and cancels what produces
  * it: a derived future ({@code map}, {@code flatMap}, {@code recover}, {@code orTimeout}) cancels
  * its source, a promise runs its {@linkplain Promise#onCancel cancel hooks} (which remove a queued
- * blocking call or interrupt a running one).
+ * blocking call or interrupt a running one). All of that happens on the calling thread before
+ * {@code cancel()} returns, in constant stack depth however long the chain. Once a derived future
+ * is cancelled, its function ({@code map}, {@code flatMap}, {@code recover}) is no longer called.
  *
  * @param <T> the result type; {@code null} is a valid result
  */
@@ -206,7 +210,9 @@ public interface Future<T> {
    * <p>A failure is thrown as the original exception, not wrapped, even when it is a checked
    * exception that this method does not declare; catch {@code Exception} if you need to handle
    * it. If the waiting thread is interrupted, its interrupt flag is kept and a
-   * {@link CancellationException} is thrown (the future itself is not cancelled).
+   * {@link CancellationException} is thrown (the future itself is not cancelled). A failure counts
+   * as observed when {@code join} throws it; a join that is interrupted (or, with a timeout, gives
+   * up) has observed nothing.
    *
    * @return the result
    * @throws IllegalStateException if called on a loop thread, where waiting would stop the very
@@ -240,7 +246,8 @@ public interface Future<T> {
   boolean isFailed();
 
   /**
-   * Whether the future was cancelled.
+   * Whether the future was cancelled: it failed with a {@link CancellationException}, by
+   * {@link #cancel()} or from a cancelled source.
    *
    * @return {@code true} if cancelled
    */

@@ -45,8 +45,11 @@ public interface Promise<T> extends Future<T> {
    * Registers work to do if this promise is cancelled: remove a queued task, interrupt a running
    * one, cancel a downstream request. The hook runs on the thread that cancels, at once, so it
    * must be quick, thread-safe and non-blocking; if the promise is already cancelled it runs now,
-   * and if the promise completes otherwise it is dropped. What it throws is reported as
-   * unhandled.
+   * on the calling thread, and if the promise completes otherwise it is dropped. Each registration
+   * runs at most once. Only {@link #cancel()} (called on this promise, or reaching it from a
+   * future derived from it) runs hooks: {@link #fail} with a {@link
+   * java.util.concurrent.CancellationException} is the producer's own report that it gave up, and
+   * runs none. What a hook throws is reported as unhandled.
    *
    * @param hook the cancellation action, not {@code null}
    * @return this promise

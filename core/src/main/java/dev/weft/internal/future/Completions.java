@@ -72,6 +72,9 @@ final class Completions {
         target.fail(cause(raw));
         return;
       }
+      if (target.isDone()) {
+        return; // cancelled meanwhile: nobody can receive what fn would make
+      }
       U mapped;
       try {
         mapped = fn.apply(value(raw));
@@ -97,6 +100,9 @@ final class Completions {
       if (isFailure(raw)) {
         target.fail(cause(raw));
         return;
+      }
+      if (target.isDone()) {
+        return; // cancelled meanwhile: starting the inner work now would only waste it
       }
       Future<U> inner;
       try {
@@ -127,6 +133,9 @@ final class Completions {
       if (!isFailure(raw)) {
         target.completeWithResultOf(raw);
         return;
+      }
+      if (target.isDone()) {
+        return; // cancelled meanwhile: nobody can receive what fn would make
       }
       T recovered;
       try {

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -40,12 +41,17 @@ import java.util.function.Function;
  *
  * Cancellation: `cancelHooks` is a second Treiber stack, of actions that stop the producer
  * (Runnables, or upstream futures to cancel). The winning completer swaps it for HOOKS_CLOSED and,
- * for a cancellation, runs the actions on its own thread before draining callbacks.
+ * if it is cancel() (not a fail() that happens to carry a CancellationException: the producer
+ * itself gave up, and must not be interrupted for it), runs the actions on its own thread before
+ * draining callbacks. An adder that finds HOOKS_CLOSED runs its own node alone, and only after a
+ * cancel(). Upstream cancels go through a per-thread trampoline (cancelUpstream), so cancelling the
+ * end of a chain of any length runs in constant stack depth.
  *
  * Unobserved failures: `observed` is set (volatile) by every registration that consumes failures
  * before it reads `result`; a failing completer sets `result` before it reads `observed`. With
  * both volatile, at least one side sees the other: either the completer skips the watch, or the
- * observer finds the Failure and marks it observed. See Failure.
+ * observer finds the Failure and marks it observed. See Failure. join() observes only when it
+ * receives the failure: a join that times out or is interrupted has seen nothing.
  *
  * Happens-before: the CAS on `result` publishes everything the completer did before; the drain
  * reads `result` after the swap, so every callback sees it.
@@ -60,6 +66,8 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     void fire(Object result) {}
   };
   private static final Hook HOOKS_CLOSED = new Hook(null, null);
+  /** Per thread, while it cancels upstream futures: the ones still to cancel (see cancelUpstream). */
+  private static final ThreadLocal<ArrayDeque<Future<?>>> UPSTREAM_CANCELS = new ThreadLocal<>();
   private static final VarHandle RESULT;
   private static final VarHandle CALLBACKS;
   private static final VarHandle HOOKS;
@@ -120,7 +128,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
 
   @Override
   public boolean cancel() {
-    return completeWith(new Failure(new CancellationException("cancelled")));
+    return completeWith(Failure.cancellation());
   }
 
   /** Completes with another promise's raw result; a failure gets a box of its own. */
@@ -132,16 +140,16 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     if (!RESULT.compareAndSet(this, null, raw)) {
       return false;
     }
-    boolean cancelled = false;
+    boolean byCancel = false;
     if (raw instanceof Failure) {
       Failure failure = (Failure) raw;
-      cancelled = failure.isCancellation();
-      if (!cancelled && !observed) {
+      byCancel = failure.byCancel;
+      if (!failure.isCancellation() && !observed) {
         failure.watch(this, home);
       }
     }
     Hook hooks = (Hook) HOOKS.getAndSet(this, HOOKS_CLOSED);
-    if (cancelled) {
+    if (byCancel) {
       runHooks(hooks);
     }
     if (CALLBACKS.compareAndSet(this, null, DRAINED)) {
@@ -212,6 +220,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     for (;;) {
       Completion head = callbacks;
       if (head == DRAINED) {
+        node.next = null; // may hold a stale head from a lost CAS
         fireNow(node);
         return;
       }
@@ -255,14 +264,18 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
 
   /** Cancelling this promise cancels {@code upstream}. */
   void cancelsUpstream(Future<?> upstream) {
-    addHook(new Hook(upstream, null));
+    addHook(new Hook(null, upstream));
   }
 
   private void addHook(Hook node) {
     for (;;) {
       Hook head = cancelHooks;
       if (head == HOOKS_CLOSED) {
-        if (isCancelled()) {
+        // node.next may hold the head of a CAS lost to the completer's swap: hooks it has already
+        // run. Run this node alone.
+        node.next = null;
+        Object raw = result;
+        if (raw instanceof Failure && ((Failure) raw).byCancel) {
           runHooks(node);
         }
         return;
@@ -276,15 +289,42 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
 
   private void runHooks(Hook hooks) {
     for (Hook hook = hooks; hook != null && hook != HOOKS_CLOSED; hook = hook.next) {
+      if (hook.upstream != null) {
+        cancelUpstream(hook.upstream);
+        continue;
+      }
       try {
-        if (hook.action instanceof Future) {
-          ((Future<?>) hook.action).cancel();
-        } else {
-          ((Runnable) hook.action).run();
-        }
+        hook.action.run();
       } catch (Throwable failure) {
         home.reportUnhandled("a cancel hook of a promise threw", failure);
       }
+    }
+  }
+
+  /**
+   * Cancels {@code upstream} on this thread before the outermost cancel() of this thread returns,
+   * without recursion: called again from inside such a cancel (the upstream's own upstream hook),
+   * it only queues the future for the outermost call's loop. A derived future's cancel() would
+   * otherwise recurse once per link, and overflow the stack on a long chain.
+   */
+  private void cancelUpstream(Future<?> upstream) {
+    ArrayDeque<Future<?>> pending = UPSTREAM_CANCELS.get();
+    if (pending != null) {
+      pending.add(upstream);
+      return;
+    }
+    pending = new ArrayDeque<>();
+    UPSTREAM_CANCELS.set(pending);
+    try {
+      for (Future<?> next = upstream; next != null; next = pending.poll()) {
+        try {
+          next.cancel();
+        } catch (Throwable failure) {
+          home.reportUnhandled("cancelling the source of a future threw", failure);
+        }
+      }
+    } finally {
+      UPSTREAM_CANCELS.remove();
     }
   }
 
@@ -352,8 +392,10 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
       return target;
     }
     ScheduledFuture<?> timer = home.scheduleInternal(() -> {
-      if (target.fail(new TimeoutException("future did not complete within " + Throwables.formatNanos(nanos)
-          + " (orTimeout); the work that produces it was cancelled"))) {
+      // A source that already has its result is in time, even if its relay still waits in the
+      // loop's queue behind this timer.
+      if (!isDone() && target.fail(new TimeoutException("future did not complete within "
+          + Throwables.formatNanos(nanos) + " (orTimeout); the work that produces it was cancelled"))) {
         cancel();
       }
     }, nanos);
@@ -382,7 +424,6 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   @Override
   public T join() {
     checkNotOnLoop("join()");
-    markObserved();
     Object raw = result;
     if (raw == null) {
       raw = await(-1L);
@@ -397,7 +438,6 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
       throw new IllegalArgumentException("timeout must be >= 0 (was " + timeout + ")");
     }
     checkNotOnLoop("join(Duration)");
-    markObserved();
     Object raw = result;
     if (raw == null) {
       raw = await(saturatedNanos(timeout));
@@ -411,7 +451,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
 
   /** Parks until completion; {@code timeoutNanos < 0} waits forever. Returns null on timeout. */
   private Object await(long timeoutNanos) {
-    addCompletion(new Completions.Waiter(Thread.currentThread()), true);
+    addCompletion(new Completions.Waiter(Thread.currentThread()), false); // observes only on receipt
     long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
     Object raw;
     while ((raw = result) == null) {
@@ -446,6 +486,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   @SuppressWarnings("unchecked")
   private T valueOrThrow(Object raw) {
     if (raw instanceof Failure) {
+      markObserved(); // the caller receives it now
       throw Throwables.sneakyThrow(((Failure) raw).cause);
     }
     return raw == NULL_RESULT ? null : (T) raw;
@@ -528,14 +569,15 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     }
   }
 
-  /** A cancel action: a Runnable, or a Future to cancel. */
+  /** A cancel action: a Runnable to run, or an upstream Future to cancel; exactly one is non-null. */
   private static final class Hook {
-    final Object action;
-    Hook next;
+    final Runnable action;
+    final Future<?> upstream;
+    Hook next; // written before the node is published by CAS; read after the completer's swap
 
-    Hook(Object action, Hook next) {
+    Hook(Runnable action, Future<?> upstream) {
       this.action = action;
-      this.next = next;
+      this.upstream = upstream;
     }
   }
 }

@@ -19,12 +19,23 @@ final class Failure implements Runnable {
   });
 
   final Throwable cause;
+  final boolean byCancel; // made by cancel(): the promise's cancel hooks apply, unlike a fail(CancellationException)
   private volatile boolean observed; // some code received the failure; never reported then
   private volatile Cleaner.Cleanable watch; // non-null while the promise is watched
   private volatile LoopImpl reporter; // where to report, set with the watch
 
   Failure(Throwable cause) {
+    this(cause, false);
+  }
+
+  private Failure(Throwable cause, boolean byCancel) {
     this.cause = cause;
+    this.byCancel = byCancel;
+  }
+
+  /** The result of {@code cancel()}. */
+  static Failure cancellation() {
+    return new Failure(new CancellationException("cancelled"), true);
   }
 
   boolean isCancellation() {

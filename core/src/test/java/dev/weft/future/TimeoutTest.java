@@ -1,0 +1,123 @@
+package dev.weft.future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.Loop;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** orTimeout: a late source is cancelled and its follower fails with TimeoutException; one in time wins. */
+class TimeoutTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final FailureRecorder recorder = new FailureRecorder();
+  private static AsyncRuntime runtime;
+  private static Loop home;
+
+  @BeforeAll
+  static void openRuntime() {
+    runtime = Loops.runtime("ft-timeout", recorder);
+    home = runtime.loops().get(0);
+  }
+
+  @AfterAll
+  static void closeRuntime() {
+    runtime.close();
+  }
+
+  @AfterEach
+  void nothingWasReported() {
+    recorder.assertNothingReportedAndClear();
+  }
+
+  @Test
+  void aLateSourceFailsTheResultWithTimeoutExceptionNamingTheDuration() {
+    Promise<String> source = home.newPromise();
+    Future<String> timed = source.orTimeout(Duration.ofMillis(40));
+
+    assertThatThrownBy(() -> timed.join(WAIT)).as("join of orTimeout(40ms) of a source that never completes")
+        .isInstanceOf(TimeoutException.class)
+        .hasMessageContaining("40ms");
+  }
+
+  @Test
+  void aLateSourceIsCancelled() {
+    Promise<String> source = home.newPromise();
+    Future<String> timed = source.orTimeout(Duration.ofMillis(20));
+
+    Polling.await("orTimeout's result fails", timed::isDone, WAIT);
+    timed.failureNow();
+
+    assertThat(source.isCancelled()).as("the source after its timeout expired").isTrue();
+  }
+
+  @Test
+  void aSourceThatCompletesInTimeWinsAndIsNotCancelled() throws Exception {
+    Promise<String> source = home.newPromise();
+    Future<String> timed = source.orTimeout(Duration.ofMillis(300));
+
+    Loops.onPlainThread(() -> source.complete("in time"));
+
+    assertThat(timed.join(WAIT)).as("orTimeout's result when the source is in time").isEqualTo("in time");
+    home.delay(Duration.ofMillis(400)).join(WAIT); // past the timeout: a stray timer would have fired by now
+    assertThat(source.isCancelled()).as("the source that completed in time").isFalse();
+    assertThat(timed.resultNow()).as("orTimeout's result, after the timeout would have expired").isEqualTo("in time");
+  }
+
+  @Test
+  void aSourceFailingInTimePassesItsFailureThrough() {
+    Promise<String> source = home.newPromise();
+    Future<String> timed = source.orTimeout(Duration.ofMinutes(1));
+    IOException failure = new IOException("failed in time");
+
+    source.fail(failure);
+
+    assertThatThrownBy(() -> timed.join(WAIT)).as("join of orTimeout of a source that failed in time")
+        .isSameAs(failure);
+  }
+
+  @Test
+  void aSourceCompletedBeforeTheTimerRunsWinsEvenIfItsCallbacksHaveNotRunYet() throws Exception {
+    Promise<String> source = home.newPromise();
+    Future<String> timed;
+    CountDownLatch release = Loops.hold(home);
+    try {
+      // the timer is queued behind the held loop, and is overdue by the time the loop runs again
+      timed = source.orTimeout(Duration.ofMillis(1));
+      long start = System.nanoTime();
+      Polling.await("the 1ms timeout is overdue", () -> System.nanoTime() - start > 5_000_000L, WAIT);
+      // the source has its result now; only the hand-over to the loop (queued after the timer) is pending
+      source.complete("completed before the timer ran");
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(timed.join(WAIT)).as("orTimeout's result when the source completed before the timer ran")
+        .isEqualTo("completed before the timer ran");
+    assertThat(source.isCancelled()).as("the source that completed before the timer ran").isFalse();
+  }
+
+  @Test
+  void orTimeoutOfACompletedFutureRelaysItsResult() throws Exception {
+    Future<String> timed = Future.succeeded("done").orTimeout(Duration.ofMillis(1));
+
+    assertThat(timed.join(WAIT)).as("orTimeout of a completed future").isEqualTo("done");
+  }
+
+  @Test
+  void orTimeoutRejectsZeroAndNegativeDurations() {
+    Promise<String> source = home.newPromise();
+
+    assertThatThrownBy(() -> source.orTimeout(Duration.ZERO)).as("orTimeout(0)")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+    assertThatThrownBy(() -> source.orTimeout(Duration.ofMillis(-5))).as("orTimeout(-5ms)")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+  }
+}
