@@ -1,6 +1,8 @@
 package dev.weft.internal.future;
 
+import dev.weft.Context;
 import dev.weft.Loop;
+import dev.weft.internal.context.ContextStorage;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
 import dev.weft.internal.Throwables;
@@ -203,10 +205,14 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   }
 
   private void fireGuarded(Completion node, Object raw) {
+    // the callback sees the context of the code that registered it, never the completer's
+    Context previous = ContextStorage.attach(node.context);
     try {
       node.fire(raw);
     } catch (Throwable failure) {
       home.reportUnhandled("a callback of a future threw", failure);
+    } finally {
+      ContextStorage.restore(previous);
     }
   }
 
@@ -217,6 +223,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     if (consumesFailure) {
       markObserved();
     }
+    node.context = ContextStorage.capture();
     for (;;) {
       Completion head = callbacks;
       if (head == DRAINED) {
