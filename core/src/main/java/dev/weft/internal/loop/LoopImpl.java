@@ -59,30 +59,48 @@ public final class LoopImpl implements Loop {
     Objects.requireNonNull(task, "task");
     long nanos = checkDelay(delay);
     runtime.checkAccepting("schedule a task on " + name);
+    long scheduledAt = System.nanoTime();
     DefaultPromise<T> promise = new DefaultPromise<>(this);
-    ScheduledFuture<?> timer;
-    try {
-      timer = eventLoop.schedule(() -> {
-        if (promise.isDone()) {
-          return;
-        }
-        try {
-          promise.complete(task.call());
-        } catch (Throwable failure) {
-          promise.fail(failure);
-        }
-      }, nanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      throw runtime.rejected("schedule a task on " + name);
+    Runnable fire = () -> {
+      if (promise.isDone()) {
+        return;
+      }
+      try {
+        promise.complete(task.call());
+      } catch (Throwable failure) {
+        promise.fail(failure);
+      }
+    };
+    if (inLoop()) {
+      startTimer(promise, fire, nanos);
+    } else {
+      // The timer is started on the loop, as Netty would do it anyway, so that the listener below is
+      // added there too: Netty notifies a listener added elsewhere through the loop, which is lost
+      // once the loop has stopped, and logs an error for it.
+      try {
+        eventLoop.execute(() -> startTimer(promise, fire, Math.max(0, nanos - (System.nanoTime() - scheduledAt))));
+      } catch (RejectedExecutionException e) {
+        throw runtime.rejected("schedule a task on " + name);
+      }
     }
-    // Netty drops pending timers when its loop shuts down; the promise must not hang then.
+    return promise;
+  }
+
+  /** Loop thread only: starts the timer of a {@link #schedule} unless its promise was cancelled. */
+  private void startTimer(DefaultPromise<?> promise, Runnable fire, long nanos) {
+    if (promise.isDone()) {
+      return;
+    }
+    ScheduledFuture<?> timer = eventLoop.schedule(fire, nanos, TimeUnit.NANOSECONDS);
+    // Netty cancels pending timers on the loop thread when the loop stops: the promise must not hang
     timer.addListener(f -> {
       if (f.isCancelled()) {
         promise.cancel();
       }
     });
-    promise.onCancel(() -> timer.cancel(false));
-    return promise;
+    // cancelling the timer from the loop keeps Netty's removal and notification there too; if the
+    // loop has stopped, dispatch runs it here, on a timer Netty has already cancelled
+    promise.onCancel(() -> dispatch(() -> timer.cancel(false)));
   }
 
   @Override
@@ -109,8 +127,12 @@ public final class LoopImpl implements Loop {
         }
         if (work == null) {
           promise.fail(new NullPointerException("the task given to submit() returned null instead of a Future"));
-        } else {
+          return;
+        }
+        try {
           promise.follow(work);
+        } catch (Throwable failure) {
+          promise.fail(failure); // a foreign Future whose onComplete threw: the promise must not hang
         }
       });
     } catch (RejectedExecutionException e) {
@@ -132,6 +154,11 @@ public final class LoopImpl implements Loop {
   @Override
   public AsyncRuntime runtime() {
     return runtime;
+  }
+
+  /** Starts the loop's thread now rather than at its first task. */
+  void start() {
+    eventLoop.execute(() -> {});
   }
 
   /**
