@@ -99,8 +99,14 @@ public final class LoopImpl implements Loop {
       }
     });
     // cancelling the timer from the loop keeps Netty's removal and notification there too; if the
-    // loop has stopped, dispatch runs it here, on a timer Netty has already cancelled
-    promise.onCancel(() -> dispatch(() -> timer.cancel(false)));
+    // loop is stopping, dispatch runs it here, and the loop cancels its timers itself
+    promise.onCancel(() -> dispatch(() -> {
+      try {
+        timer.cancel(false);
+      } catch (RejectedExecutionException stopping) {
+        // Netty could not hand the removal to the loop: the loop cancels all its timers as it stops
+      }
+    }));
   }
 
   @Override
