@@ -130,7 +130,8 @@ public interface AsyncRuntime extends AutoCloseable {
    * calling loop can only stop once the call returns.
    *
    * @param gracePeriod how long queued work may still run, {@code >= 0}
-   * @return {@code true} if every thread of the runtime has stopped
+   * @return {@code true} once every loop thread, the watchdog thread and every adapter thread
+   *     has ended; {@code false} if some still run (they were told to stop) or if called on a loop
    */
   boolean shutdown(Duration gracePeriod);
 

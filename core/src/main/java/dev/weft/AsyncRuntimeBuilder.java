@@ -197,8 +197,8 @@ public final class AsyncRuntimeBuilder {
 
   private static void checkRange(String setting, Duration value, Duration min, Duration max) {
     if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + " (was "
-          + value + ")");
+      throw new IllegalArgumentException(setting + " must be between " + Throwables.format(min) + " and "
+          + Throwables.format(max) + " (was " + Throwables.format(value) + ")");
     }
   }
 }

@@ -47,7 +47,8 @@ public interface Loop {
 
   /**
    * Runs {@code task} on this loop after {@code delay}. Cancelling the returned future before the
-   * delay has passed removes the timer, so the task never runs.
+   * delay has passed removes the timer, so the task never runs. If the runtime shuts down before
+   * the delay has passed, the future is cancelled.
    *
    * @param delay how long to wait, {@code >= 0}
    * @param task the task; its result or exception completes the returned future
@@ -59,7 +60,7 @@ public interface Loop {
 
   /**
    * A future that succeeds with {@code null} on this loop after {@code delay}: the non-blocking
-   * sleep. Cancelling it removes the timer.
+   * sleep. Cancelling it removes the timer; a shutdown of the runtime cancels it.
    *
    * @param delay how long to wait, {@code >= 0}
    * @return a future homed on this loop

@@ -30,10 +30,40 @@ public final class Throwables {
     if (nanos < 1_000L) {
       return nanos + "ns";
     } else if (nanos < 1_000_000L) {
-      return (nanos / 1_000L) + "µs";
+      return ceilDiv(nanos, 1_000L) + "µs";
     } else if (nanos < 10_000_000_000L) {
-      return (nanos / 1_000_000L) + "ms";
+      return ceilDiv(nanos, 1_000_000L) + "ms"; // up: "blocked for 101ms", not "100ms (threshold 100ms)"
     }
     return String.format(java.util.Locale.ROOT, "%.1fs", nanos / 1e9);
+  }
+
+  /**
+   * Formats a duration as {@link #formatNanos} does.
+   *
+   * @param duration the duration, or null
+   * @return a short readable form, or "null"
+   */
+  public static String format(java.time.Duration duration) {
+    if (duration == null) {
+      return "null";
+    }
+    if (duration.isNegative()) {
+      return "-" + format(duration.negated());
+    }
+    long nanos;
+    try {
+      nanos = duration.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return duration.toString();
+    }
+    if (nanos % 1_000_000L != 0) {
+      return formatNanos(nanos);
+    }
+    long millis = nanos / 1_000_000L;
+    return millis >= 1_000L && millis % 1_000L == 0 ? (millis / 1_000L) + "s" : millis + "ms"; // exact, unlike formatNanos
+  }
+
+  private static long ceilDiv(long value, long divisor) {
+    return (value + divisor - 1) / divisor;
   }
 }

@@ -72,28 +72,32 @@ public final class AdapterRegistry {
     }
   }
 
-  /**
-   * Closes every adapter and waits for their threads, at most {@code nanos} in all.
-   *
-   * @param nanos the longest wait
-   * @return true if every adapter's threads stopped
-   */
-  public boolean closeAll(long nanos) {
+  /** Closes every adapter: they refuse new calls; the ones they accepted still run. */
+  public void closeAll() {
     List<AdapterBase> all;
     synchronized (this) {
       closed = true;
       all = List.copyOf(adapters.values());
     }
     all.forEach(AdapterBase::close);
+  }
+
+  /**
+   * Waits for the threads of every adapter to stop, after {@link #closeAll()}, at most
+   * {@code nanos} in all.
+   *
+   * @param nanos the longest wait
+   * @return true if every adapter's threads stopped
+   */
+  public boolean awaitAll(long nanos) {
     long deadline = System.nanoTime() + nanos;
     boolean stopped = true;
-    for (AdapterBase adapter : all) {
+    for (AdapterBase adapter : snapshot) {
       try {
-        long remaining = Math.max(0, deadline - System.nanoTime());
-        if (!adapter.awaitTermination(remaining)) {
+        if (!adapter.awaitTermination(Math.max(0, deadline - System.nanoTime()))) {
           stopped = false;
-          LOG.warn("{} still has calls running after {} ms; they keep their threads until they return",
-              adapter.describe(), TimeUnit.NANOSECONDS.toMillis(nanos));
+          LOG.warn("{} still has calls running after the {} ms grace period; they keep their threads until "
+              + "they return", adapter.describe(), TimeUnit.NANOSECONDS.toMillis(nanos));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -13,7 +13,7 @@ import java.util.concurrent.CancellationException;
  */
 final class Failure implements Runnable {
   private static final Cleaner CLEANER = Cleaner.create(task -> {
-    Thread thread = new Thread(task, "weft-unobserved-failures");
+    Thread thread = new Thread(task, "dev.weft.unobserved-failure-reporter");
     thread.setDaemon(true);
     return thread;
   });

@@ -28,10 +28,19 @@ import org.slf4j.LoggerFactory;
 
 /*
  * Overview: the runtime's life is OPEN -> SHUTTING_DOWN -> TERMINATED, moved by CAS on `state`.
- * Public entry points (Loop.execute/schedule/submit) check OPEN first; the check races with
- * shutdown, which is fine because Netty itself keeps accepting tasks while it drains, and rejects
- * only after its threads have stopped, which the loops turn into RejectedException. The first
- * caller of shutdown() starts it; every caller then waits on Netty's termination future.
+ * Public entry points (Loop.execute/schedule/submit) check OPEN first. The check races with
+ * shutdown, which is fine: Netty keeps accepting tasks while it drains, and each loop's
+ * LoopTaskQueue makes the end exact (a task offered as the loop stops either runs or is refused
+ * with RejectedExecutionException, which the loops turn into RejectedException).
+ *
+ * Shutdown: the first caller of shutdown() stops the watchdog first (a draining loop must not be
+ * reported as blocked), then starts Netty's graceful shutdown. Every caller off the loops waits
+ * for the loops to terminate, interrupts the loops still busy after the grace period, and then
+ * waits for the threads themselves to end: Netty reports termination just before a loop thread
+ * exits, and "closed" must mean no thread of the runtime is left.
+ *
+ * Threads start eagerly, so they carry their names from the start and the watchdog's first ping
+ * does not measure a thread start-up as lag.
  */
 
 /** The runtime: Netty loops, the watchdog, the unhandled-failure handler. */
@@ -67,6 +76,9 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
       created.add(new LoopImpl(this, (WeftEventLoop) executor, settings.name() + "-loop-" + index++));
     }
     this.loops = List.copyOf(created);
+    for (LoopImpl loop : loops) {
+      loop.start();
+    }
     BlockingAdapter firstAdapter = null;
     try {
       for (AdapterSpec spec : settings.adapters()) {
@@ -74,7 +86,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
         firstAdapter = firstAdapter == null ? adapter : firstAdapter;
       }
     } catch (RuntimeException badAdapter) {
-      adapters.closeAll(0);
+      adapters.closeAll();
       group.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
       throw badAdapter;
     }
@@ -191,22 +203,34 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
       throw new IllegalArgumentException("gracePeriod must be >= 0 (was " + gracePeriod + ")");
     }
     long graceNanos = saturatedNanos(gracePeriod);
+    long graceDeadline = System.nanoTime() + graceNanos;
+    boolean onOwnLoop = LoopThread.currentLoop() != null && loops.contains(LoopThread.currentLoop());
+    boolean adaptersStopped = true;
     if (state.compareAndSet(OPEN, SHUTTING_DOWN)) {
       OPEN_RUNTIMES.remove(this);
       watchdog.stop();
+      // Adapters first: they refuse new calls at once, and the calls they accepted finish while
+      // the loops still run, so their results land on their home loops.
+      adapters.closeAll();
+      if (!onOwnLoop) {
+        adaptersStopped = adapters.awaitAll(graceNanos);
+      }
       // A short quiet period lets completions that are in flight (a worker about to hand a
       // result back) still land on their loop instead of on the completing thread.
-      long quietNanos = Math.min(graceNanos, TimeUnit.MILLISECONDS.toNanos(20));
-      group.shutdownGracefully(quietNanos, Math.max(graceNanos, quietNanos), TimeUnit.NANOSECONDS);
+      long remaining = Math.max(0, graceDeadline - System.nanoTime());
+      long quietNanos = Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(20));
+      group.shutdownGracefully(quietNanos, Math.max(remaining, quietNanos), TimeUnit.NANOSECONDS);
     }
-    if (LoopThread.currentLoop() != null && loops.contains(LoopThread.currentLoop())) {
+    if (onOwnLoop) {
       return false;
     }
-    boolean terminated = awaitTermination(graceNanos + TimeUnit.MILLISECONDS.toNanos(100));
+    graceNanos = Math.max(0, graceDeadline - System.nanoTime());
+    // Netty checks for late tasks every 100 ms of its quiet period: allow for one more check
+    boolean terminated = awaitTermination(graceNanos + TimeUnit.MILLISECONDS.toNanos(300));
     if (!terminated) {
       for (LoopImpl loop : loops) {
         Thread thread = loop.thread();
-        if (thread != null && thread.isAlive()) {
+        if (thread != null && !loop.eventLoop().isTerminated()) {
           LOG.warn("loop {} of runtime '{}' is still busy after the {} grace period; interrupting it. It is at:{}",
               loop.name(), settings.name(), Throwables.formatNanos(graceNanos), formatStack(thread.getStackTrace()));
           thread.interrupt();
@@ -214,12 +238,36 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
       }
       terminated = awaitTermination(TimeUnit.SECONDS.toNanos(1));
     }
-    watchdog.awaitStop(TimeUnit.SECONDS.toNanos(1));
-    terminated &= adapters.closeAll(Math.max(graceNanos, TimeUnit.MILLISECONDS.toNanos(100)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    boolean watchdogStopped = watchdog.awaitStop(TimeUnit.SECONDS.toNanos(1));
+    boolean threadsEnded = terminated && awaitLoopThreadsEnded(deadline);
     if (terminated) {
       state.set(TERMINATED);
     }
-    return terminated;
+    return threadsEnded && watchdogStopped && adaptersStopped;
+  }
+
+  /** Waits until every loop thread has ended; Netty reports termination just before that. */
+  private boolean awaitLoopThreadsEnded(long deadline) {
+    for (LoopImpl loop : loops) {
+      Thread thread = loop.thread();
+      if (thread == null) {
+        continue;
+      }
+      try {
+        long remaining = deadline - System.nanoTime();
+        if (remaining > 0) {
+          thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      if (thread.isAlive()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean awaitTermination(long nanos) {

@@ -1,9 +1,11 @@
 package dev.weft.internal.loop;
 
 import dev.weft.AsyncRuntime;
+import dev.weft.Context;
 import dev.weft.Loop;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
+import dev.weft.internal.context.ContextStorage;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.watchdog.LoopHealth;
 import io.netty.channel.IoEventLoop;
@@ -59,30 +61,58 @@ public final class LoopImpl implements Loop {
     Objects.requireNonNull(task, "task");
     long nanos = checkDelay(delay);
     runtime.checkAccepting("schedule a task on " + name);
+    long scheduledAt = System.nanoTime();
     DefaultPromise<T> promise = new DefaultPromise<>(this);
-    ScheduledFuture<?> timer;
-    try {
-      timer = eventLoop.schedule(() -> {
-        if (promise.isDone()) {
-          return;
-        }
-        try {
-          promise.complete(task.call());
-        } catch (Throwable failure) {
-          promise.fail(failure);
-        }
-      }, nanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      throw runtime.rejected("schedule a task on " + name);
+    Context context = ContextStorage.capture();
+    Runnable fire = () -> {
+      if (promise.isDone()) {
+        return;
+      }
+      Context previous = ContextStorage.attach(context);
+      try {
+        promise.complete(task.call());
+      } catch (Throwable failure) {
+        promise.fail(failure);
+      } finally {
+        ContextStorage.restore(previous);
+      }
+    };
+    if (inLoop()) {
+      startTimer(promise, fire, nanos);
+    } else {
+      // The timer is started on the loop, as Netty would do it anyway, so that the listener below is
+      // added there too: Netty notifies a listener added elsewhere through the loop, which is lost
+      // once the loop has stopped, and logs an error for it.
+      try {
+        eventLoop.execute(() -> startTimer(promise, fire, Math.max(0, nanos - (System.nanoTime() - scheduledAt))));
+      } catch (RejectedExecutionException e) {
+        throw runtime.rejected("schedule a task on " + name);
+      }
     }
-    // Netty drops pending timers when its loop shuts down; the promise must not hang then.
+    return promise;
+  }
+
+  /** Loop thread only: starts the timer of a {@link #schedule} unless its promise was cancelled. */
+  private void startTimer(DefaultPromise<?> promise, Runnable fire, long nanos) {
+    if (promise.isDone()) {
+      return;
+    }
+    ScheduledFuture<?> timer = eventLoop.schedule(fire, nanos, TimeUnit.NANOSECONDS);
+    // Netty cancels pending timers on the loop thread when the loop stops: the promise must not hang
     timer.addListener(f -> {
       if (f.isCancelled()) {
         promise.cancel();
       }
     });
-    promise.onCancel(() -> timer.cancel(false));
-    return promise;
+    // cancelling the timer from the loop keeps Netty's removal and notification there too; if the
+    // loop is stopping, dispatch runs it here, and the loop cancels its timers itself
+    promise.onCancel(() -> dispatch(() -> {
+      try {
+        timer.cancel(false);
+      } catch (RejectedExecutionException stopping) {
+        // Netty could not hand the removal to the loop: the loop cancels all its timers as it stops
+      }
+    }));
   }
 
   @Override
@@ -95,22 +125,30 @@ public final class LoopImpl implements Loop {
     Objects.requireNonNull(task, "task");
     runtime.checkAccepting("submit a task to " + name);
     DefaultPromise<T> promise = new DefaultPromise<>(this);
+    Context context = ContextStorage.capture();
     try {
       eventLoop.execute(() -> {
         if (promise.isDone()) {
           return;
         }
         Future<T> work;
+        Context previous = ContextStorage.attach(context);
         try {
           work = task.get();
         } catch (Throwable failure) {
           promise.fail(failure);
           return;
+        } finally {
+          ContextStorage.restore(previous);
         }
         if (work == null) {
           promise.fail(new NullPointerException("the task given to submit() returned null instead of a Future"));
-        } else {
+          return;
+        }
+        try {
           promise.follow(work);
+        } catch (Throwable failure) {
+          promise.fail(failure); // a foreign Future whose onComplete threw: the promise must not hang
         }
       });
     } catch (RejectedExecutionException e) {
@@ -132,6 +170,11 @@ public final class LoopImpl implements Loop {
   @Override
   public AsyncRuntime runtime() {
     return runtime;
+  }
+
+  /** Starts the loop's thread now rather than at its first task. */
+  void start() {
+    eventLoop.execute(() -> {});
   }
 
   /**
@@ -227,9 +270,13 @@ public final class LoopImpl implements Loop {
     }
   }
 
-  /** A user task: what it throws goes to the handler instead of Netty's log. */
+  /**
+   * A user task: it runs with the context of the code that gave it, and what it throws goes to
+   * the handler instead of Netty's log.
+   */
   private final class GuardedTask implements Runnable {
     private final Runnable task;
+    private final Context context = ContextStorage.capture(); // null: root
 
     GuardedTask(Runnable task) {
       this.task = task;
@@ -237,10 +284,13 @@ public final class LoopImpl implements Loop {
 
     @Override
     public void run() {
+      Context previous = ContextStorage.attach(context);
       try {
         task.run();
       } catch (Throwable failure) {
         reportUnhandled("a task given to " + name + ".execute() threw", failure);
+      } finally {
+        ContextStorage.restore(previous);
       }
     }
   }

@@ -3,32 +3,36 @@ package dev.weft.internal.loop;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SingleThreadIoEventLoop;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import io.netty.util.concurrent.RejectedExecutionHandlers;
 import java.util.concurrent.Executor;
 
-/**
- * Netty's I/O event loop with two additions: it binds its thread to its {@link LoopImpl} when it
- * starts, and counts the tasks it runs (single writer: the loop thread; readers use opaque reads).
+/*
+ * Overview: Netty's I/O event loop with three additions.
+ * - Its thread takes the loop's name and is bound to its LoopImpl as the loop starts (Netty
+ *   creates loop threads lazily and in any order, so the thread factory cannot name them).
+ * - Its task queue is a LoopTaskQueue, which the loop closes right after Netty's last drain
+ *   (afterRunningAllTasks once the executor is shut down): every offer either fails, which Netty
+ *   reports as RejectedExecutionException, or its task runs. Netty alone would accept a task in
+ *   that window and then drop it. Timers added by those last tasks are cancelled, as Netty
+ *   cancels all others at shutdown, so no schedule() future is left pending forever.
+ * - The queue counts the tasks the loop runs (single writer: the loop thread).
  */
+
+/** Netty's I/O event loop, bound to a Weft loop, that never loses an accepted task at shutdown. */
 final class WeftEventLoop extends SingleThreadIoEventLoop {
-  private static final VarHandle TASKS_RUN;
-
-  static {
-    try {
-      TASKS_RUN = MethodHandles.lookup().findVarHandle(WeftEventLoop.class, "tasksRun", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
+  private final LoopTaskQueue taskQueue;
   private volatile LoopImpl loop; // set once, before the first task is accepted
   private volatile Thread thread; // the thread running this loop, once started
-  @SuppressWarnings("unused") // accessed through TASKS_RUN
-  private long tasksRun; // written only by the loop thread
 
   WeftEventLoop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory ioHandlerFactory) {
-    super(parent, executor, ioHandlerFactory);
+    this(parent, executor, ioHandlerFactory, new LoopTaskQueue(newTaskQueue0(DEFAULT_MAX_PENDING_TASKS)));
+  }
+
+  private WeftEventLoop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory ioHandlerFactory,
+      LoopTaskQueue taskQueue) {
+    super(parent, executor, ioHandlerFactory, taskQueue, newTaskQueue0(DEFAULT_MAX_PENDING_TASKS),
+        RejectedExecutionHandlers.reject());
+    this.taskQueue = taskQueue;
   }
 
   void attach(LoopImpl loop) {
@@ -38,26 +42,30 @@ final class WeftEventLoop extends SingleThreadIoEventLoop {
   @Override
   protected void run() {
     Thread current = Thread.currentThread();
-    thread = current;
     if (current instanceof LoopThread) {
-      // Netty starts loop threads lazily, in any order: the thread takes its loop's name here
       current.setName(loop.name());
       ((LoopThread) current).bind(loop);
     }
+    thread = current; // after the rename: whoever sees the thread sees its final name
     super.run();
   }
 
   @Override
-  protected Runnable pollTask() {
-    Runnable task = super.pollTask();
-    if (task != null) {
-      TASKS_RUN.setOpaque(this, (long) TASKS_RUN.getOpaque(this) + 1);
+  protected void afterRunningAllTasks() {
+    super.afterRunningAllTasks();
+    if (isShutdown() && !taskQueue.isClosed()) {
+      // Netty's last drain has run and it accepts nothing more; close the queue and run what
+      // slipped in meanwhile, so that no accepted task is dropped
+      taskQueue.close(WeftEventLoop::safeExecute);
+      // Netty cancels pending timers before each drain, but a task run by the last drains may have
+      // added one (a schedule() that raced with shutdown): cancel those too, or their futures
+      // would never complete
+      cancelScheduledTasks();
     }
-    return task;
   }
 
   long tasksRun() {
-    return (long) TASKS_RUN.getOpaque(this);
+    return taskQueue.tasksRun();
   }
 
   Thread thread() {

@@ -3,40 +3,50 @@ package dev.weft.internal.watchdog;
 import dev.weft.internal.loop.LoopImpl;
 import dev.weft.metrics.LoopMetrics;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
 
 /*
- * Overview: one ping at a time per loop. The watchdog thread posts the ping and writes
- * `pingPostedAt` before posting (the task hand-off publishes it to the loop); the ping, on the
- * loop thread, records the lag and then clears `pingPostedAt`, which tells the watchdog it may post
- * the next one. Each ping has one incident slot, `incident`, claimed by CAS from NONE to REPORTED
- * by whichever side sees the lag past the threshold first: the watchdog while the loop is still
- * stuck (it has the stack), or the ping itself if the block ended between two looks. So every
- * block counts exactly once.
+ * Overview: one ping at a time per loop, and one decider.
+ *
+ * The watchdog thread writes `pingPostedAt` and then posts the ping (the task hand-off publishes
+ * it to the loop). The ping, on the loop thread, records its lag in the histogram, stores it in
+ * `lastLagNanos`, then clears `pingPostedAt`; that volatile write publishes the lag and tells the
+ * watchdog that the ping has run and the next one may be posted.
+ *
+ * Only the watchdog thread decides incidents, so the incident state (`posted`, `reported`,
+ * `stalledAtPost`) is confined to it and needs no synchronization. At each look:
+ * - ping outstanding and later than the threshold: take the loop thread's stack (the block is on
+ *   it now), check that the ping is still outstanding, and report with the stack;
+ * - ping has run, late, and nobody reported it (the block ended between two looks): report it
+ *   without a stack.
+ * A ping is reported at most once, and a block holds back exactly one ping (the next is posted
+ * only after that one ran), so one block is one incident.
+ *
+ * Stalls: lateness is judged net of the watchdog's own stalls since the ping was posted. A GC
+ * pause, a descheduled VM or CPU throttling stops the watchdog as it stops the loops; the loop
+ * was not blocked by its own work then, and a warning naming whatever code it happened to be
+ * running would send its reader the wrong way. The lag histogram keeps the gross lag: that delay
+ * did happen.
+ *
+ * Logging and JFR happen on the watchdog thread, never on the loop.
  */
 
 /** The watchdog's record of one loop: its lag histogram and blocked incidents. */
 public final class LoopHealth implements Runnable {
-  static final int NONE = 0;
-  static final int REPORTED = 1;
   private static final long HIGHEST_LAG_NANOS = Duration.ofHours(1).toNanos();
 
   private final LoopImpl loop;
   private final AtomicHistogram lag = new AtomicHistogram(HIGHEST_LAG_NANOS, 2); // ns; loop writes, anyone reads
-  private final AtomicLong incidents = new AtomicLong();
-  private final AtomicInteger incident = new AtomicInteger(NONE); // incident slot of the current ping
-  private volatile long pingPostedAt; // nanoTime when the outstanding ping was posted; 0: none
-  private volatile LoopWatchdog watchdog; // set when the watchdog starts
+  private volatile long pingPostedAt; // nanoTime when the outstanding ping was posted; 0: none outstanding
+  private volatile long lastLagNanos; // lag of the last ping that ran; written before pingPostedAt is cleared
+  private volatile long incidents; // written only by the watchdog thread
+  private boolean posted; // watchdog thread only: a ping was posted and has not been judged after running
+  private boolean reported; // watchdog thread only: the current ping was reported as an incident
+  private long stalledAtPost; // watchdog thread only: the watchdog's stall total when the ping was posted
 
   public LoopHealth(LoopImpl loop) {
     this.loop = loop;
-  }
-
-  void watchedBy(LoopWatchdog watchdog) {
-    this.watchdog = watchdog;
   }
 
   LoopImpl loop() {
@@ -52,41 +62,50 @@ public final class LoopHealth implements Runnable {
     }
     long lagNanos = Math.max(0, System.nanoTime() - postedAt);
     lag.recordValue(Math.min(lagNanos, HIGHEST_LAG_NANOS));
-    LoopWatchdog owner = watchdog;
-    if (owner != null && lagNanos > owner.blockedThresholdNanos() && claimIncident()) {
-      owner.reportIncident(this, lagNanos, null);
-    }
+    lastLagNanos = lagNanos;
     pingPostedAt = 0;
   }
 
   /**
    * Called by the watchdog thread at each look.
    *
+   * @param watchdog the caller, which reports incidents
    * @param now the watchdog's clock
    * @param thresholdNanos the blocked threshold
+   * @param stalledNanos how long the watchdog itself has been stalled in total, so far
    */
-  void look(long now, long thresholdNanos) {
+  void look(LoopWatchdog watchdog, long now, long thresholdNanos, long stalledNanos) {
     long postedAt = pingPostedAt;
-    if (postedAt == 0) {
-      incident.set(NONE);
-      pingPostedAt = now == 0 ? 1 : now;
-      loop.dispatch(this);
-    } else if (now - postedAt > thresholdNanos && incident.get() == NONE) {
-      Thread thread = loop.thread();
-      StackTraceElement[] stack = thread == null ? new StackTraceElement[0] : thread.getStackTrace();
-      // the ping may have run meanwhile: then the stack shows an idle loop, and the ping decides
-      if (pingPostedAt == postedAt && claimIncident()) {
-        watchdog.reportIncident(this, now - postedAt, stack);
+    long stalledSincePost = stalledNanos - stalledAtPost;
+    if (postedAt != 0) {
+      if (!reported && now - postedAt - stalledSincePost > thresholdNanos) {
+        Thread thread = loop.thread();
+        StackTraceElement[] stack = thread == null ? new StackTraceElement[0] : thread.getStackTrace();
+        // the ping may have run meanwhile: then the stack shows a loop that moved on, and the next
+        // look judges the ping by the lag it measured
+        if (pingPostedAt == postedAt) {
+          reportIncident(watchdog, now - postedAt, stack);
+        }
       }
+      return;
     }
+    if (posted && !reported && lastLagNanos - stalledSincePost > thresholdNanos) {
+      reportIncident(watchdog, lastLagNanos, null);
+    }
+    if (loop.thread() == null) {
+      return; // not started yet: its first ping would time the thread's start-up, not the loop
+    }
+    posted = true;
+    reported = false;
+    stalledAtPost = stalledNanos;
+    pingPostedAt = now == 0 ? 1 : now;
+    loop.dispatch(this);
   }
 
-  private boolean claimIncident() {
-    if (incident.compareAndSet(NONE, REPORTED)) {
-      incidents.incrementAndGet();
-      return true;
-    }
-    return false;
+  private void reportIncident(LoopWatchdog watchdog, long blockedNanos, StackTraceElement[] stack) {
+    reported = true;
+    incidents = incidents + 1; // single writer: this watchdog thread
+    watchdog.reportIncident(this, blockedNanos, stack);
   }
 
   /**
@@ -106,6 +125,6 @@ public final class LoopHealth implements Runnable {
         Duration.ofNanos(samples == 0 ? 0 : copy.getValueAtPercentile(50)),
         Duration.ofNanos(samples == 0 ? 0 : copy.getValueAtPercentile(99)),
         Duration.ofNanos(samples == 0 ? 0 : copy.getMaxValue()),
-        incidents.get());
+        incidents);
   }
 }

@@ -5,16 +5,25 @@ import dev.weft.internal.loop.LoopImpl;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
  * Overview: one daemon thread per runtime. Every interval it looks at each loop (LoopHealth.look):
- * posts a ping if none is outstanding, otherwise checks how long the outstanding one has waited.
+ * judges the last ping and posts the next if none is outstanding, otherwise checks how long the
+ * outstanding one has waited. It also sums how late it woke up itself (its stalls), which
+ * LoopHealth subtracts from the loops' lag before calling a loop blocked.
+ *
  * The loops pay for nothing but the ping itself. Since interval <= threshold (checked by the
  * builder), a loop stuck for threshold + interval is always seen while it is still stuck, so its
- * stack is captured; shorter blocks that end between two looks are still counted, by the ping.
+ * stack is captured; shorter blocks that end between two looks are still counted, from the lag
+ * their ping measured, at the next look.
+ *
+ * Stopping: stop() sets `stopped` and unparks the thread, which checks the flag before each look
+ * and each wait. It is not interrupted: an interrupt could land in the middle of a log write or a
+ * JFR commit and break the appender's stream instead of stopping the thread.
  */
 
 /** Watches a runtime's loops for lag and blocks. */
@@ -36,9 +45,6 @@ public final class LoopWatchdog {
     this.blockedThresholdNanos = blockedThreshold.toNanos();
     this.thread = new Thread(this::watch, threadName);
     thread.setDaemon(true);
-    for (LoopImpl loop : this.loops) {
-      loop.health().watchedBy(this);
-    }
   }
 
   public void start() {
@@ -48,32 +54,38 @@ public final class LoopWatchdog {
   /** Asks the watchdog thread to stop; returns at once. */
   public void stop() {
     stopped = true;
-    thread.interrupt();
+    LockSupport.unpark(thread);
   }
 
   /**
    * Waits for the watchdog thread to end.
    *
    * @param nanos the longest wait
+   * @return {@code true} if the thread has ended
    */
-  public void awaitStop(long nanos) {
+  public boolean awaitStop(long nanos) {
     try {
       thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  long blockedThresholdNanos() {
-    return blockedThresholdNanos;
+    return !thread.isAlive();
   }
 
   private void watch() {
     long next = System.nanoTime();
+    long stalledNanos = 0; // how late this thread woke, summed: time in which it did not get to run
     while (!stopped) {
+      long wokeAt = System.nanoTime();
+      if (wokeAt - next > 0) {
+        stalledNanos += wokeAt - next;
+      }
       for (LoopImpl loop : loops) {
+        if (stopped) {
+          return; // the loops are draining now: a late look would report the drain as a block
+        }
         try {
-          loop.health().look(System.nanoTime(), blockedThresholdNanos);
+          loop.health().look(this, System.nanoTime(), blockedThresholdNanos, stalledNanos);
         } catch (Throwable unexpected) {
           LOG.error("watchdog failed to look at loop {}", loop.name(), unexpected);
         }
@@ -83,16 +95,10 @@ public final class LoopWatchdog {
       } catch (Throwable unexpected) {
         LOG.error("watchdog failed to check for slow blocking calls", unexpected);
       }
-      next += intervalNanos;
-      long sleep = next - System.nanoTime();
-      if (sleep <= 0) {
-        next = System.nanoTime(); // fell behind (a stalled JVM); do not try to catch up
-        continue;
-      }
-      try {
-        TimeUnit.NANOSECONDS.sleep(sleep);
-      } catch (InterruptedException e) {
-        return;
+      next = wokeAt + intervalNanos;
+      long wait;
+      while (!stopped && (wait = next - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(this, wait);
       }
     }
   }
