@@ -23,7 +23,17 @@ public final class Context {
   private static final Context ROOT = new Context(null, null, new Object[0]);
 
   static {
-    ContextStorage.installScopeAccess(Context::withScope);
+    ContextStorage.installScopeAccess(new ContextStorage.ScopeAccess() {
+      @Override
+      public Context withScope(Context context, CancellationScope scope) {
+        return context.withScope(scope);
+      }
+
+      @Override
+      public CancellationScope scopeOf(Context context) {
+        return context.scope;
+      }
+    });
   }
 
   private final Deadline deadline; // null: none

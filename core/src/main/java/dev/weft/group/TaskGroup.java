@@ -23,10 +23,18 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <h2>Threads</h2>
- * A group has a home loop (the loop that opened it, or off any loop one of the oldest open
- * runtime's loops); the body, the suppliers given to {@link #fork}, and all of the group's
- * bookkeeping run there. Children and the body run with the group's {@link dev.weft.Context}: its
- * deadline (never later than the enclosing one) and its cancellation.
+ * A group has a home loop (the loop that opened it; off any loop, the enclosing group's loop, or
+ * else one of the oldest open runtime's loops); the body, the suppliers given to {@link #fork},
+ * and all of the group's bookkeeping run there. Children and the body run with the group's
+ * {@link dev.weft.Context}: its deadline (never later than the enclosing one) and its
+ * cancellation. A child forked by the group's own work keeps the values that work added to its
+ * context around the fork; a child forked from unrelated code gets the group's context.
+ *
+ * <h2>Nesting</h2>
+ * A group opened while another group's context is current (in its body, a fork supplier or a
+ * blocking child) belongs to that enclosing group, whether or not its future is forked: the
+ * enclosing group completes only after the nested one has, and cancelling the enclosing group
+ * cancels the nested one.
  *
  * <h2>Cancellation</h2>
  * When the group is cancelled — by its policy, its deadline, {@link #cancel()}, a cancelled
@@ -35,8 +43,10 @@ import java.util.function.Supplier;
  * ones are interrupted. The group then waits for them to settle. A blocking child that ignores
  * the interrupt for longer than the abandon grace period (5 s by default) is reported (a WARN
  * with its thread's stack), marked abandoned, and the group completes without it: its thread
- * runs on, but its result is dropped. Cancelling the group's future completes that future at
- * once; the children settle shortly after.
+ * runs on, but its result is dropped. The grace period counts for each blocking child from the
+ * moment its future was cancelled, whoever cancelled it (the group, a race it lost, or a caller
+ * holding its future). Cancelling the group's future completes that future at once; the children
+ * settle shortly after (an enclosing group still waits for them).
  *
  * <p>Methods of a group may be called from any thread; {@code fork} called off the home loop
  * hands the supplier to the home loop.
@@ -82,7 +92,8 @@ public interface TaskGroup {
    * @param child supplies the child's future; must not block
    * @param <T> the child's result type
    * @return the child's future, homed on the group's loop
-   * @throws IllegalStateException if the group has completed
+   * @throws IllegalStateException if the group has completed (called off the home loop while the
+   *     group completes, the returned future fails with it instead)
    */
   <T> Future<T> fork(Supplier<? extends Future<T>> child);
 
@@ -93,7 +104,7 @@ public interface TaskGroup {
    * @param child the blocking call; runs with the group's context
    * @param <T> the child's result type
    * @return the child's future, homed on the group's loop
-   * @throws IllegalStateException if the group has completed
+   * @throws IllegalStateException if the group has completed (as for {@link #fork})
    * @throws dev.weft.RejectedException if the adapter is saturated
    */
   <T> Future<T> forkBlocking(Callable<T> child);
@@ -105,7 +116,7 @@ public interface TaskGroup {
    * @param child the blocking call; runs with the group's context
    * @param <T> the child's result type
    * @return the child's future, homed on the group's loop
-   * @throws IllegalStateException if the group has completed
+   * @throws IllegalStateException if the group has completed (as for {@link #fork})
    * @throws dev.weft.RejectedException if the adapter is saturated
    */
   <T> Future<T> forkBlocking(BlockingAdapter adapter, Callable<T> child);

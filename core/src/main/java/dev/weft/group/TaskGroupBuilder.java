@@ -79,8 +79,9 @@ public final class TaskGroupBuilder {
   }
 
   /**
-   * How long a cancelled group waits for a blocking child that ignores its interrupt before it
-   * reports the child (WARN with its stack), abandons it and completes. Default 5 seconds.
+   * How long a group waits for a cancelled blocking child that ignores its interrupt before it
+   * reports the child (WARN with its stack), abandons it and completes without it. Counted from
+   * the child's cancellation, whatever its cause. Default 5 seconds.
    *
    * @param gracePeriod 0 to 1 hour
    * @return this builder

@@ -2,7 +2,6 @@ package dev.weft.internal.context;
 
 import dev.weft.Context;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.util.function.BiFunction;
 
 /**
  * The current context of each thread. A Netty {@link FastThreadLocal}: an array slot on loop
@@ -11,17 +10,17 @@ import java.util.function.BiFunction;
  */
 public final class ContextStorage {
   private static final FastThreadLocal<Context> CURRENT = new FastThreadLocal<>();
-  private static volatile BiFunction<Context, CancellationScope, Context> scopeAccess; // set by Context
+  private static volatile ScopeAccess scopeAccess; // set by Context's initializer
 
   private ContextStorage() {}
 
   /**
-   * Called once by {@link Context}'s initializer: lets task groups put their scope in a context
-   * without a public method for it.
+   * Called once by {@link Context}'s initializer: lets task groups put their scope in a context,
+   * and find the scope of a context, without a public method for either.
    *
-   * @param access Context's private {@code withScope}
+   * @param access Context's private scope methods
    */
-  public static void installScopeAccess(BiFunction<Context, CancellationScope, Context> access) {
+  public static void installScopeAccess(ScopeAccess access) {
     scopeAccess = access;
   }
 
@@ -33,7 +32,17 @@ public final class ContextStorage {
    * @return a new context
    */
   public static Context withScope(Context context, CancellationScope scope) {
-    return scopeAccess.apply(context, scope); // Context is initialized: `context` is one
+    return scopeAccess.withScope(context, scope); // Context is initialized: `context` is one
+  }
+
+  /**
+   * The scope of the innermost task group around {@code context}.
+   *
+   * @param context the context
+   * @return the scope, or {@code null} outside any task group
+   */
+  public static CancellationScope scopeOf(Context context) {
+    return scopeAccess.scopeOf(context); // Context is initialized: `context` is one
   }
 
   /**
@@ -79,5 +88,26 @@ public final class ContextStorage {
     if (CURRENT.getIfExists() != previous) {
       CURRENT.set(previous);
     }
+  }
+
+  /** Context's private scope methods, reached by task groups through this class. */
+  public interface ScopeAccess {
+
+    /**
+     * A context like {@code context} inside {@code scope}.
+     *
+     * @param context the context
+     * @param scope the scope
+     * @return a new context
+     */
+    Context withScope(Context context, CancellationScope scope);
+
+    /**
+     * The scope of {@code context}.
+     *
+     * @param context the context
+     * @return the scope, or {@code null}
+     */
+    CancellationScope scopeOf(Context context);
   }
 }

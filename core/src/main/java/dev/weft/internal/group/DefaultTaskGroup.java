@@ -32,18 +32,32 @@ import org.slf4j.LoggerFactory;
  * Overview
  *
  * Confinement: every mutable field below is read and written on the home loop only (`cancelled`
- * excepted: it is volatile, read by any thread through Context.isCancelled()). Outcomes of
- * children reach the home loop through listeners (a child homed elsewhere hops once).
+ * and `settledGroup` excepted: they are volatile, read by any thread through
+ * Context.isCancelled() and by fork() called off the home loop). Outcomes of children reach the
+ * home loop through listeners (a child homed elsewhere hops once).
  *
- * Life: OPEN -> SETTLED. The body counts as a child. `unsettled` counts children not yet settled;
- * when it reaches zero after the body has run, the group settles its promise exactly once.
- * A blocking child is settled when its call has really stopped: it returned, it was dropped
- * before it started (the group wins NOT_STARTED -> SKIPPED), or it was abandoned after the grace
- * period. Its future alone is not enough, since cancelling it completes it at once while the
- * thread may still run.
+ * Life: OPEN -> SETTLED. The body counts as a child. `unsettledChildren` holds the children not
+ * yet settled; when it is empty after the body has settled, the group settles its promise exactly
+ * once. A child takes its place in the set before its supplier runs, so a supplier that settles
+ * the last sibling cannot settle the group under it. A blocking child is settled when its call
+ * has really stopped: it returned, it was dropped before it started (the group wins NOT_STARTED
+ * -> SKIPPED), or it was abandoned. Its future alone is not enough, since cancelling it completes
+ * it at once while the thread may still run; from that moment the child has the abandon grace
+ * period to stop, timed per child, whoever cancelled it (the group, a race, the user).
  *
- * Outcome precedence when settling: timeout, then the policy's failure (first failure with the
- * others suppressed), then the body's own result.
+ * Nesting: a group opened while another group's context is current (in its body, a fork supplier
+ * or a blocking child) is adopted by that enclosing group as one more child, a `link`, which
+ * settles when the nested group settles - not when its future completes, which cancelling does at
+ * once. So the enclosing group waits for the nested group's own children, and cancelling the
+ * enclosing group cancels the nested group even when nobody forked its future. The link is made
+ * on the opening thread and handed to both homes; adoption is dispatched before the nested group
+ * can settle, and a link that settles first is never adopted.
+ *
+ * Outcome precedence when settling: the first of timeout, policy failure (first failure) or
+ * explicit cancel; then, for a race nobody won, the first child failure; then the body's own
+ * result. Other failures that are not cancellations are attached to the outcome as suppressed
+ * exceptions when the group settles, each once, skipping any that a combinator in the body (all,
+ * any) already attached.
  */
 
 /** The task group implementation. */
@@ -54,31 +68,39 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
   private final LoopImpl home;
   private final DefaultPromise<R> result;
   private final CancellationScope parent; // the enclosing group's scope, or null
+  private final DefaultTaskGroup<?> enclosing; // the group that adopted this one, or null
+  private final Child link; // this group as a child of `enclosing` (confined to its home), or null
   private final Deadline deadline; // own or inherited, the earlier; null: none
   private final Context context; // what the body and children run with
   private final long openedAt = System.nanoTime();
   private final Set<Child> unsettledChildren = new LinkedHashSet<>();
   private volatile boolean cancelled;
+  private volatile boolean settledGroup; // the promise has been settled; no more forks
   private boolean bodyDone;
-  private boolean settledGroup;
   private boolean timedOut;
+  private long timedOutAfterNanos; // from opening to the deadline's expiry
   private boolean anySuccess; // FIRST_SUCCESS: a child succeeded
-  private Throwable firstFailure; // the policy's failure, others suppressed on it
+  private Throwable firstFailure; // the policy's failure
   private Throwable firstChildFailure; // FIRST_SUCCESS: in case every child fails
+  private final List<Throwable> otherFailures = new ArrayList<>(0); // suppressed on the outcome at settling
   private int childCount; // FIRST_SUCCESS: children forked
   private int childFailures; // FIRST_SUCCESS: children failed
   private R bodyValue;
   private Throwable bodyFailure;
   private ScheduledFuture<?> deadlineTimer;
-  private ScheduledFuture<?> abandonTimer;
 
-  private DefaultTaskGroup(GroupSettings settings, LoopImpl home, Context outer) {
+  private DefaultTaskGroup(GroupSettings settings, LoopImpl home, Context outer, DefaultTaskGroup<?> enclosing) {
     this.settings = settings;
     this.home = home;
     this.result = new DefaultPromise<>(home);
     Deadline inherited = outer.deadline().orElse(null);
     this.deadline = settings.deadline() == null ? inherited : settings.deadline().earlierOf(inherited);
-    this.parent = outerScope(outer);
+    this.parent = ContextStorage.scopeOf(outer);
+    this.enclosing = enclosing;
+    this.link = enclosing == null ? null : new Child(null, false);
+    if (link != null) {
+      link.nested = this;
+    }
     Context inner = deadline == null ? outer : outer.withDeadline(deadline);
     this.context = ContextStorage.withScope(inner, this);
   }
@@ -92,21 +114,19 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
    * @return the group's future
    */
   public static <R> Future<R> open(GroupSettings settings, Function<? super TaskGroup, ? extends Future<R>> body) {
+    Context outer = Context.current();
+    CancellationScope outerScope = ContextStorage.scopeOf(outer);
+    DefaultTaskGroup<?> enclosing = outerScope instanceof DefaultTaskGroup ? (DefaultTaskGroup<?>) outerScope : null;
     LoopImpl current = LoopThread.currentLoop();
-    LoopImpl home = current != null ? current : DefaultAsyncRuntime.fallbackLoop();
-    DefaultTaskGroup<R> group = new DefaultTaskGroup<>(settings, home, Context.current());
+    // off any loop (in a blocking child, say), stay with the enclosing group's loop and runtime
+    LoopImpl home = current != null ? current : enclosing != null ? enclosing.home : DefaultAsyncRuntime.fallbackLoop();
+    DefaultTaskGroup<R> group = new DefaultTaskGroup<>(settings, home, outer, enclosing);
     group.result.onCancel(() -> group.onHome(() -> group.cancelAll(false)));
+    if (enclosing != null) {
+      enclosing.onHome(() -> enclosing.adopt(group.link));
+    }
     group.onHome(() -> group.start(body));
     return group.result;
-  }
-
-  private static CancellationScope outerScope(Context outer) {
-    return outer.isCancelled() ? () -> true : new CancellationScope() {
-      @Override
-      public boolean isCancelled() {
-        return outer.isCancelled();
-      }
-    };
   }
 
   private <T> Future<T> failedOnHome(Throwable failure) {
@@ -155,21 +175,29 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
   @Override
   public <T> Future<T> fork(Supplier<? extends Future<T>> child) {
     java.util.Objects.requireNonNull(child, "child");
+    checkOpen("fork"); // off the home loop a best effort: a fork racing with settling fails its future
+    Context childContext = childContext();
     if (!home.inLoop()) {
       DefaultPromise<T> relay = new DefaultPromise<>(home);
       home.dispatch(() -> {
         try {
-          relay.follow(fork(child));
+          relay.follow(forkOnHome(child, childContext));
         } catch (Throwable failure) {
           relay.fail(failure);
         }
       });
       return relay;
     }
+    return forkOnHome(child, childContext);
+  }
+
+  private <T> Future<T> forkOnHome(Supplier<? extends Future<T>> child, Context childContext) {
     checkOpen("fork");
+    Child tracked = new Child(null, false);
+    unsettledChildren.add(tracked); // before the supplier runs: it might settle the last sibling
     Future<T> future;
     try {
-      future = context.call(child::get);
+      future = childContext.call(child::get);
     } catch (Throwable failure) {
       future = failedOnHome(failure);
     }
@@ -177,7 +205,8 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
       future = failedOnHome(
           new NullPointerException("a child forked in task group '" + settings.name() + "' returned null instead of a Future"));
     }
-    track(new Child(future, false));
+    tracked.future = future;
+    track(tracked);
     return future;
   }
 
@@ -191,25 +220,40 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
   public <T> Future<T> forkBlocking(BlockingAdapter adapter, Callable<T> child) {
     java.util.Objects.requireNonNull(adapter, "adapter");
     java.util.Objects.requireNonNull(child, "child");
+    checkOpen("forkBlocking"); // off the home loop a best effort, as in fork
+    Context childContext = childContext();
     if (!home.inLoop()) {
       DefaultPromise<T> relay = new DefaultPromise<>(home);
       home.dispatch(() -> {
         try {
-          relay.follow(forkBlocking(adapter, child));
+          relay.follow(forkBlockingOnHome(adapter, child, childContext));
         } catch (Throwable failure) {
           relay.fail(failure);
         }
       });
       return relay;
     }
+    return forkBlockingOnHome(adapter, child, childContext);
+  }
+
+  private <T> Future<T> forkBlockingOnHome(BlockingAdapter adapter, Callable<T> child, Context childContext) {
     checkOpen("forkBlocking");
-    BlockingWork<T> work = new BlockingWork<>(this, child, context);
+    BlockingWork<T> work = new BlockingWork<>(this, child, childContext);
     Future<T> future = adapter.call(work);
     Child tracked = new Child(future, false);
     tracked.work = work;
     work.child = tracked;
     track(tracked);
     return future;
+  }
+
+  /**
+   * The context a child forked now runs with: the caller's when the caller runs inside this group
+   * (the body may have added values around the fork), else the group's own.
+   */
+  private Context childContext() {
+    Context current = Context.current();
+    return ContextStorage.scopeOf(current) == this ? current : context;
   }
 
   private void checkOpen(String method) {
@@ -227,6 +271,22 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     }
     boolean observes = settings.policy() != TaskGroupPolicy.SUPERVISE;
     Listeners.whenSettled(child.future, (value, failure) -> onHome(() -> childSettled(child, failure)), observes);
+  }
+
+  /** A group opened in this group's context joins it as a child; see Overview, Nesting. */
+  private void adopt(Child nestedLink) {
+    if (nestedLink.futureDone || settledGroup) {
+      return; // it has settled already, or it was opened by work this group has left behind
+    }
+    unsettledChildren.add(nestedLink);
+    if (cancelled) {
+      cancelChild(nestedLink);
+    }
+  }
+
+  private void nestedSettled(Child nestedLink) {
+    nestedLink.futureDone = true;
+    settle(nestedLink);
   }
 
   // ---- outcomes (home loop)
@@ -250,11 +310,9 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     if (failure == null) {
       if (settings.policy() == TaskGroupPolicy.FIRST_SUCCESS && !anySuccess) {
         anySuccess = true;
-        for (Child other : List.copyOf(unsettledChildren)) {
-          if (other != child && !other.isBody) {
-            cancelChild(other);
-          }
-        }
+        List<Child> losers = new ArrayList<>(unsettledChildren);
+        losers.removeIf(other -> other == child || other.isBody || other.nested != null);
+        cancelChildren(losers);
       }
     } else if (!(failure instanceof CancellationException)) {
       switch (settings.policy()) {
@@ -266,9 +324,8 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
           childFailures++;
           if (firstChildFailure == null) {
             firstChildFailure = failure;
-          } else if (failure != firstChildFailure) {
-            firstChildFailure.addSuppressed(failure);
           }
+          otherFailures.add(failure);
           break;
         case SUPERVISE:
           child.supervisedFailure = failure;
@@ -279,15 +336,18 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     }
     if (child.work == null || child.work.hasStopped()) {
       settle(child);
+    } else if (settings.abandonNanos() >= 0) {
+      // cancelled while its call runs: BlockingWork settles it when the call stops, or the grace
+      // period runs out first
+      child.abandonTimer = home.scheduleInternal(() -> abandonIfStillRunning(child), settings.abandonNanos());
     }
-    // else: a blocking call still runs; BlockingWork settles it when it stops (or it is abandoned)
   }
 
   private void recordFailure(Throwable failure) {
     if (firstFailure == null) {
       firstFailure = failure;
     } else if (failure != firstFailure && !(failure instanceof CancellationException)) {
-      firstFailure.addSuppressed(failure);
+      otherFailures.add(failure);
     }
   }
 
@@ -298,38 +358,77 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
   }
 
   private void settle(Child child) {
-    if (!unsettledChildren.remove(child) || !bodyDone || !unsettledChildren.isEmpty() || settledGroup) {
+    if (!unsettledChildren.remove(child)) {
+      return;
+    }
+    if (child.abandonTimer != null) {
+      child.abandonTimer.cancel(false);
+      child.abandonTimer = null;
+    }
+    if (!bodyDone || !unsettledChildren.isEmpty() || settledGroup) {
       return;
     }
     settledGroup = true;
     if (deadlineTimer != null) {
       deadlineTimer.cancel(false);
     }
-    if (abandonTimer != null) {
-      abandonTimer.cancel(false);
-    }
+    Throwable failure;
     if (timedOut) {
-      result.fail(new TimeoutException("task group '" + settings.name() + "' timed out after "
-          + Throwables.formatNanos(System.nanoTime() - openedAt) + "; its children were cancelled"));
+      String whose = deadline == settings.deadline() ? "" : " (a deadline inherited from the enclosing context)";
+      failure = new TimeoutException("task group '" + settings.name() + "' timed out after "
+          + Throwables.formatNanos(timedOutAfterNanos) + whose + "; its children were cancelled");
+      if (firstFailure != null && !(firstFailure instanceof CancellationException)) {
+        otherFailures.add(0, firstFailure);
+      }
     } else if (firstFailure != null) {
-      result.fail(firstFailure);
+      failure = firstFailure;
     } else if (settings.policy() == TaskGroupPolicy.FIRST_SUCCESS && !anySuccess && childCount > 0
         && childFailures == childCount && firstChildFailure != null) {
-      result.fail(firstChildFailure);
-    } else if (bodyFailure != null) {
-      result.fail(bodyFailure);
+      failure = firstChildFailure;
     } else {
+      failure = bodyFailure;
+    }
+    if (failure == null) {
       result.complete(bodyValue);
+    } else {
+      attachSuppressed(failure);
+      result.fail(failure);
+    }
+    if (link != null) {
+      enclosing.onHome(() -> enclosing.nestedSettled(link));
+    }
+  }
+
+  /**
+   * Each other failure once: a combinator in the body (all, any) may have attached it already.
+   * Under the outcome's lock, which Throwable's own suppression methods take, so the check and
+   * the additions are one step for any other code that dedupes the same way.
+   */
+  private void attachSuppressed(Throwable outcome) {
+    if (otherFailures.isEmpty()) {
+      return;
+    }
+    synchronized (outcome) {
+      Set<Throwable> attached = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      attached.add(outcome);
+      attached.addAll(List.of(outcome.getSuppressed()));
+      for (Throwable other : otherFailures) {
+        if (attached.add(other)) {
+          outcome.addSuppressed(other);
+        }
+      }
     }
   }
 
   // ---- cancellation (home loop)
 
   private void deadlineExpired() {
-    if (!settledGroup) {
-      timedOut = true;
-      cancelAll(false);
+    if (settledGroup || cancelled) {
+      return; // a failure or a cancel came first: the group already stops, with that outcome
     }
+    timedOut = true;
+    timedOutAfterNanos = System.nanoTime() - openedAt;
+    cancelAll(false);
   }
 
   @Override
@@ -348,11 +447,19 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
       return;
     }
     cancelled = true;
-    for (Child child : List.copyOf(unsettledChildren)) {
-      cancelChild(child);
+    cancelChildren(List.copyOf(unsettledChildren));
+  }
+
+  private void cancelChildren(List<Child> children) {
+    // Drop the calls that have not started before interrupting any running one: an interrupted
+    // call frees its worker, which could otherwise start a queued sibling before its turn here.
+    for (Child child : children) {
+      if (child.work != null) {
+        child.work.skipIfNotStarted();
+      }
     }
-    if (settings.abandonNanos() >= 0 && abandonTimer == null) {
-      abandonTimer = home.scheduleInternal(this::abandonStragglers, settings.abandonNanos());
+    for (Child child : children) {
+      cancelChild(child);
     }
   }
 
@@ -360,28 +467,31 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     if (child.future != null) {
       child.future.cancel();
     }
+    if (child.nested != null) {
+      child.nested.cancel();
+    }
     if (child.work != null && child.work.skipIfNotStarted()) {
       blockingWorkStopped(child);
     }
   }
 
-  private void abandonStragglers() {
-    for (Child child : List.copyOf(unsettledChildren)) {
-      if (child.work != null && child.futureDone && !child.work.hasStopped()) {
-        Thread thread = child.work.thread();
-        StringBuilder stack = new StringBuilder();
-        if (thread != null) {
-          for (StackTraceElement frame : thread.getStackTrace()) {
-            stack.append(System.lineSeparator()).append("\tat ").append(frame);
-          }
-        }
-        LOG.warn("task group '{}' abandons a blocking child that ignored its interrupt for {} on thread {}; "
-            + "the group completes without it and its result is dropped. It is at:{}", settings.name(),
-            Throwables.formatNanos(settings.abandonNanos()), thread == null ? "?" : thread.getName(), stack);
-        child.abandoned = true;
-        settle(child);
+  private void abandonIfStillRunning(Child child) {
+    child.abandonTimer = null;
+    if (!unsettledChildren.contains(child) || child.work.hasStopped()) {
+      return;
+    }
+    Thread thread = child.work.thread();
+    StringBuilder stack = new StringBuilder();
+    if (thread != null) {
+      for (StackTraceElement frame : thread.getStackTrace()) {
+        stack.append(System.lineSeparator()).append("\tat ").append(frame);
       }
     }
+    LOG.warn("task group '{}' abandons a blocking child that ignored its interrupt for {} on thread {}; "
+        + "the group completes without it and its result is dropped. It is at:{}", settings.name(),
+        Throwables.formatNanos(settings.abandonNanos()), thread == null ? "?" : thread.getName(), stack);
+    child.abandoned = true;
+    settle(child);
   }
 
   // ---- TaskGroup
@@ -406,13 +516,15 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     return "TaskGroup[" + settings.name() + ", " + settings.policy() + (cancelled ? ", cancelled" : "") + "]";
   }
 
-  /** One child (or the body) of the group; confined to the home loop. */
+  /** One child (or the body, or a nested group) of the group; confined to the home loop. */
   static final class Child {
-    Future<?> future;
+    Future<?> future; // null for a link, and until the supplier (or the body) has returned
     final boolean isBody;
     BlockingWork<?> work; // non-null for blocking children
-    boolean futureDone;
+    DefaultTaskGroup<?> nested; // non-null for a link: a group opened in this group's context
+    boolean futureDone; // for a link: the nested group has settled
     boolean abandoned;
+    ScheduledFuture<?> abandonTimer; // a blocking child cancelled while its call runs, until it stops
     Throwable supervisedFailure;
 
     Child(Future<?> future, boolean isBody) {
