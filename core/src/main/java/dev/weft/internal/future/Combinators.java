@@ -102,7 +102,16 @@ public final class Combinators {
   }
 
   private static void attachSuppressed(Throwable first, Throwable later) {
-    if (later != first && !(later instanceof CancellationException)) {
+    if (later == first || later instanceof CancellationException) {
+      return;
+    }
+    // a task group may attach the same failure to `first` too: attach each failure once
+    synchronized (first) {
+      for (Throwable already : first.getSuppressed()) {
+        if (already == later) {
+          return;
+        }
+      }
       first.addSuppressed(later);
     }
   }

@@ -253,6 +253,11 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     }
   }
 
+  /** Whether some consumer has taken, or will take, responsibility for a failure. */
+  boolean isObserved() {
+    return observed;
+  }
+
   void markObserved() {
     if (!observed) {
       observed = true;

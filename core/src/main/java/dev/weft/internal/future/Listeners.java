@@ -24,4 +24,25 @@ public final class Listeners {
       future.onComplete(callback);
     }
   }
+
+  /**
+   * Reports {@code future}'s failure to its runtime's unhandled-failure handler now, unless some
+   * consumer observed it; either way it is not reported again when the future is collected.
+   *
+   * @param future a failed future
+   * @param description what the failure escaped from
+   * @return true if it was reported now
+   */
+  public static boolean reportIfUnobserved(Future<?> future, String description) {
+    if (!(future instanceof DefaultPromise) || !future.isFailed()) {
+      return false;
+    }
+    DefaultPromise<?> promise = (DefaultPromise<?>) future;
+    boolean unobserved = !promise.isObserved();
+    Throwable failure = promise.failureNow(); // observes it: no second report at collection
+    if (unobserved) {
+      promise.homeLoop().reportUnhandled(description, failure);
+    }
+    return unobserved;
+  }
 }

@@ -73,6 +73,7 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
   private final Deadline deadline; // own or inherited, the earlier; null: none
   private final Context context; // what the body and children run with
   private final long openedAt = System.nanoTime();
+  private final List<Future<?>> supervisedFailures = new ArrayList<>(); // SUPERVISE: to report if unobserved
   private final Set<Child> unsettledChildren = new LinkedHashSet<>();
   private volatile boolean cancelled;
   private volatile boolean settledGroup; // the promise has been settled; no more forks
@@ -329,6 +330,7 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
           break;
         case SUPERVISE:
           child.supervisedFailure = failure;
+          supervisedFailures.add(child.future);
           break;
       }
     } else if (settings.policy() == TaskGroupPolicy.FIRST_SUCCESS) {
@@ -371,6 +373,10 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     settledGroup = true;
     if (deadlineTimer != null) {
       deadlineTimer.cancel(false);
+    }
+    for (Future<?> failed : supervisedFailures) {
+      Listeners.reportIfUnobserved(failed, "a child of supervised task group '" + settings.name()
+          + "' failed and nobody observed the failure (no callback or join on its future)");
     }
     Throwable failure;
     if (timedOut) {
