@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * A hand-written SVG of horizontal bar charts, one panel per section: the adapter round trip and
  * throughput per adapter. Weft's bars are blue, the peers' grey; a black whisker shows JMH's
- * error. No charting library: the benchmarks module adds no dependency for this.
+ * error, clipped at the panel's edge (bars scale to the scores, not to the error bars). No charting library: the benchmarks module adds no dependency for this.
  */
 public final class BarChart {
   private static final int WIDTH = 960;
@@ -49,7 +49,9 @@ public final class BarChart {
   }
 
   private static int panel(StringBuilder out, Section section, int top) {
-    String heading = section.title() + " — " + section.id().replaceFirst("^\\S+ ?", "").replace("[pinned]", "(pinned)");
+    String described = Catalog.describeParameters(section.id());
+    String heading = section.title() + (described.isEmpty() ? "" : " — " + described)
+        + (section.pinned() ? " (pinned to 1 CPU)" : "");
     out.append(text(20, top + 18, 14, "bold", "start", heading));
     out.append(text(20, top + 36, 12, "normal", "start",
         section.unit() + " (" + (section.higherIsBetter() ? "higher" : "lower") + " is better)"));
@@ -58,7 +60,8 @@ public final class BarChart {
     for (Row row : section.rows()) {
       if (row.measured()) {
         rows.add(row);
-        max = Math.max(max, row.score() + (Double.isNaN(row.error()) ? 0 : row.error()));
+        max = Math.max(max, row.score()); // bars scale to the scores; whiskers are clipped
+
       }
     }
     int barArea = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 20;
@@ -72,7 +75,7 @@ public final class BarChart {
           Numbers.score(row.score()), escape(section.unit())));
       if (!Double.isNaN(row.error()) && max > 0) {
         double low = LABEL_WIDTH + barArea * Math.max(0, row.score() - row.error()) / max;
-        double high = LABEL_WIDTH + barArea * (row.score() + row.error()) / max;
+        double high = Math.min(LABEL_WIDTH + barArea * (row.score() + row.error()) / max, LABEL_WIDTH + barArea + 4.0);
         double middle = y + BAR_HEIGHT / 2.0;
         out.append(String.format(Locale.ROOT,
             "<path d=\"M%.1f %.1f H%.1f M%.1f %.1f V%.1f M%.1f %.1f V%.1f\" stroke=\"black\" stroke-width=\"1\"/>%n",

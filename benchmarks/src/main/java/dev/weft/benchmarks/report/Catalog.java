@@ -151,6 +151,22 @@ final class Catalog {
     return "";
   }
 
+  /**
+   * The fixed parameters of a section, for people: {@code AdapterRoundTripBenchmark work=noop
+   * [pinned]} gives {@code no-op call}.
+   */
+  static String describeParameters(String sectionId) {
+    String[] parts = sectionId.replace("[pinned]", "").trim().split(" ");
+    List<String> described = new java.util.ArrayList<>();
+    for (int i = 1; i < parts.length; i++) {
+      String[] keyValue = parts[i].split("=", 2);
+      if (keyValue.length == 2) {
+        described.add(describe(keyValue[0], keyValue[1]));
+      }
+    }
+    return String.join(", ", described);
+  }
+
   /** A parameter value for people. */
   static String describe(String parameter, String value) {
     switch (parameter) {

@@ -170,16 +170,10 @@ public final class ResultsTable {
   }
 
   private static void appendSection(StringBuilder out, Section section) {
-    String[] idParts = section.id().split(" ", 2);
-    String parameters = idParts.length > 1 ? idParts[1].replace(" [pinned]", "").replace("[pinned]", "").trim() : "";
-    List<String> described = new ArrayList<>();
-    for (String parameter : parameters.isEmpty() ? new String[0] : parameters.split(" ")) {
-      String[] keyValue = parameter.split("=", 2);
-      described.add(Catalog.describe(keyValue[0], keyValue[1]));
-    }
+    String described = Catalog.describeParameters(section.id());
     out.append("### ").append(section.title());
     if (!described.isEmpty()) {
-      out.append(" — ").append(String.join(", ", described));
+      out.append(" — ").append(described);
     }
     if (section.pinned()) {
       out.append(" (pinned to 1 CPU)");
