@@ -1,0 +1,55 @@
+package dev.weft.benchmarks;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The main job's profiles: which benchmarks, how long, and whether to repeat the latency suite
+ * pinned to one CPU.
+ *
+ * <ul>
+ *   <li>{@code quick} (default): every benchmark, 1 fork, 2 x 0.5 s warm-up, 4 x 0.5 s measured;
+ *       about 6 minutes on 2 cores. Short: figures within about 10% of each other are a tie.
+ *   <li>{@code full} ({@code --full}): every benchmark, 2 forks, 5 x 1 s warm-up, 5 x 1 s
+ *       measured; about half an hour.
+ *   <li>{@code smoke} ({@code --smoke}): a few benchmarks, one 100 ms iteration, failing on any
+ *       error; for CI, so that the benchmarks cannot rot. Its numbers mean nothing.
+ * </ul>
+ *
+ * @param name the profile's name
+ * @param forks JMH forks per benchmark
+ * @param warmupIterations warm-up iterations
+ * @param warmupMillis milliseconds per warm-up iteration
+ * @param iterations measured iterations
+ * @param millis milliseconds per measured iteration
+ * @param includes benchmark regexps of the main run
+ * @param params parameter values of the main run
+ * @param pinnedIncludes benchmark regexps of the run pinned to one CPU; empty for none
+ * @param pinnedParams parameter values of the pinned run
+ * @param failOnError whether one failing benchmark stops the run
+ */
+record Profile(String name, int forks, int warmupIterations, int warmupMillis, int iterations, int millis,
+    List<String> includes, Map<String, List<String>> params, List<String> pinnedIncludes,
+    Map<String, List<String>> pinnedParams, boolean failOnError) {
+
+  private static final List<String> EVERYTHING = List.of("dev\\.weft\\.benchmarks\\..*Benchmark\\.");
+  private static final List<String> LATENCY = List.of("AdapterRoundTripBenchmark\\.", "LoopHopBenchmark\\.");
+  private static final Map<String, List<String>> NOOP = Map.of("work", List.of("noop"));
+
+  static final Profile QUICK = new Profile("quick", 1, 2, 500, 4, 500, EVERYTHING, Map.of(), LATENCY, NOOP, false);
+
+  static final Profile FULL = new Profile("full", 2, 5, 1000, 5, 1000, EVERYTHING, Map.of(), LATENCY, NOOP, false);
+
+  static final Profile SMOKE = new Profile("smoke", 1, 0, 100, 1, 100,
+      List.of("AdapterRoundTripBenchmark\\.", "MapChainBenchmark\\.",
+          "ForkJoinBlockingBenchmark\\.(weftTaskGroupPool|structuredTaskScope)"),
+      Map.of("impl", List.of("weftPool", "weftVirtual", "vertx", "threadPoolExecutor"), "work", List.of("noop"),
+          "children", List.of("10")),
+      List.of("LoopHopBenchmark\\."), Map.of("loop", List.of("weft")), true);
+
+  /** A line for people: what this profile runs. */
+  String describe() {
+    return String.format("%s profile: %d fork(s), %d x %d ms warm-up, %d x %d ms measured per benchmark", name, forks,
+        warmupIterations, warmupMillis, iterations, millis);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.weft.benchmarks.futures;
+
+import dev.weft.future.Future;
+import dev.weft.future.Promise;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * <b>What does a chain of {@value #LENGTH} {@code flatMap}s cost, Weft's {@code Future} against
+ * {@code CompletableFuture.thenCompose}?</b>
+ *
+ * <p>One operation: create an incomplete promise, chain {@value #LENGTH} steps that each return
+ * an already-completed future of the value plus one ({@code Future.succeeded},
+ * {@code CompletableFuture.completedFuture}), complete the promise, read the result. It measures
+ * the composition machinery: each step allocates the inner future and relays it.
+ *
+ * <p>Set-up as in {@link MapChainBenchmark}: same loop thread, {@value #OPS} operations per
+ * batch. Weft bounds the depth of inline callbacks (16), so a long enough chain finishes in a
+ * later loop task; the batch then waits for it, so that cost is included.
+ *
+ * <p>How to read it: nanoseconds and bytes per chain, lower is better; compare with the
+ * CompletableFuture row.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class FlatMapChainBenchmark {
+  /** Steps per chain. */
+  public static final int LENGTH = 10;
+
+  /** Chains per invocation. */
+  public static final int OPS = 1000;
+
+  private static final Function<Integer, Future<Integer>> WEFT_STEP = x -> Future.succeeded(x + 1);
+  private static final Function<Integer, CompletableFuture<Integer>> CF_STEP =
+      x -> CompletableFuture.completedFuture(x + 1);
+
+  private LoopBatch batch;
+
+  /** Starts the loop. */
+  @Setup
+  public void start() {
+    batch = new LoopBatch();
+  }
+
+  /** Stops the loop. */
+  @TearDown
+  public void stop() {
+    batch.close();
+  }
+
+  /**
+   * Weft: {@code promise.flatMap(x -> Future.succeeded(x + 1))} x {@value #LENGTH}.
+   *
+   * @param blackhole consumes each chain's result
+   */
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void weft(Blackhole blackhole) {
+    batch.run(blackhole, on -> {
+      for (int i = 0; i < OPS; i++) {
+        Promise<Integer> source = on.loop().newPromise();
+        Future<Integer> chain = source;
+        for (int j = 0; j < LENGTH; j++) {
+          chain = chain.flatMap(WEFT_STEP);
+        }
+        source.complete(0);
+        on.consume(chain);
+      }
+    });
+  }
+
+  /**
+   * The baseline: {@code thenCompose(x -> completedFuture(x + 1))} x {@value #LENGTH}.
+   *
+   * @param blackhole consumes each chain's result
+   */
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void completableFuture(Blackhole blackhole) {
+    batch.run(blackhole, on -> {
+      for (int i = 0; i < OPS; i++) {
+        CompletableFuture<Integer> source = new CompletableFuture<>();
+        CompletableFuture<Integer> chain = source;
+        for (int j = 0; j < LENGTH; j++) {
+          chain = chain.thenCompose(CF_STEP);
+        }
+        source.complete(0);
+        on.consume(chain);
+      }
+    });
+  }
+}

@@ -1,0 +1,183 @@
+package dev.weft.benchmarks.report;
+
+import dev.weft.benchmarks.JdkFeatures;
+import dev.weft.benchmarks.adapters.CallSites;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the report knows about each benchmark class: its question, its unit, the rows it should
+ * have, their names, and which rows this JVM cannot run and why.
+ */
+final class Catalog {
+  private static final List<String> ADAPTER_ROWS = CallSites.ALL;
+
+  private static final Map<String, String> LABELS = Map.ofEntries(
+      Map.entry("weftPool", "Weft bounded pool"),
+      Map.entry("weftPoolNoSpin", "Weft bounded pool, spinBeforePark(0)"),
+      Map.entry("weftVirtual", "Weft virtual threads"),
+      Map.entry("weftDirect", "Weft direct (caller runs: floor, no hop)"),
+      Map.entry("vertx", "Vert.x executeBlocking"),
+      Map.entry("reactor", "Reactor boundedElastic"),
+      Map.entry("completableFuture", "CompletableFuture"),
+      Map.entry("threadPoolExecutor", "ThreadPoolExecutor.submit"),
+      Map.entry("virtualThreadPerTask", "virtual thread per task"),
+      Map.entry("nettyExecutorGroup", "Netty DefaultEventExecutorGroup"),
+      Map.entry("weft", "Weft"),
+      Map.entry("weftTaskGroup", "Weft TaskGroup"),
+      Map.entry("weftTaskGroupPool", "Weft TaskGroup, bounded pool"),
+      Map.entry("weftTaskGroupVirtual", "Weft TaskGroup, virtual threads"),
+      Map.entry("completableFutureAllOf", "CompletableFuture.allOf"),
+      Map.entry("structuredTaskScope", "StructuredTaskScope"));
+
+  private Catalog() {}
+
+  /** The benchmark's question. */
+  static String title(String benchmark) {
+    switch (benchmark) {
+      case "LoopHopBenchmark":
+        return "Loop hop: onto the loop and back (the harness; paid once per batch)";
+      case "AdapterRoundTripBenchmark":
+        return "Adapter round trip from a loop and back, one call in flight";
+      case "AdapterThroughputBenchmark":
+        return "Adapter throughput, 64 calls in flight";
+      case "MapChainBenchmark":
+        return "Future: chain of 10 maps";
+      case "FlatMapChainBenchmark":
+        return "Future: chain of 10 flatMaps";
+      case "AllOfBenchmark":
+        return "Future: all of 100";
+      case "CallbacksBenchmark":
+        return "Future: completion with callbacks";
+      case "ForkJoinAsyncBenchmark":
+        return "Task group: fork/join of completed children";
+      case "ForkJoinBlockingBenchmark":
+        return "Task group: fork/join of blocking children";
+      default:
+        return benchmark;
+    }
+  }
+
+  /** What the score counts. */
+  static String unit(String benchmark, String jmhUnit) {
+    switch (benchmark) {
+      case "LoopHopBenchmark":
+        return "µs per hop";
+      case "AdapterRoundTripBenchmark":
+        return "µs per call";
+      case "AdapterThroughputBenchmark":
+        return "calls per ms";
+      case "MapChainBenchmark":
+      case "FlatMapChainBenchmark":
+        return "ns per chain";
+      case "AllOfBenchmark":
+        return "ns per all-of";
+      case "CallbacksBenchmark":
+        return "ns per completion";
+      case "ForkJoinAsyncBenchmark":
+      case "ForkJoinBlockingBenchmark":
+        return "ns per child";
+      default:
+        return jmhUnit;
+    }
+  }
+
+  /** The parameter whose values are the rows, or null when the rows are methods. */
+  static String rowParameter(String benchmark) {
+    switch (benchmark) {
+      case "LoopHopBenchmark":
+        return "loop";
+      case "AdapterRoundTripBenchmark":
+      case "AdapterThroughputBenchmark":
+        return "impl";
+      default:
+        return null;
+    }
+  }
+
+  /** The rows the benchmark should have, in the table's order. */
+  static List<String> expectedRows(String benchmark) {
+    switch (benchmark) {
+      case "LoopHopBenchmark":
+        return List.of("weft", "vertx");
+      case "AdapterRoundTripBenchmark":
+      case "AdapterThroughputBenchmark":
+        return ADAPTER_ROWS;
+      case "ForkJoinAsyncBenchmark":
+        return List.of("weftTaskGroup", "completableFutureAllOf");
+      case "ForkJoinBlockingBenchmark":
+        return List.of("weftTaskGroupPool", "weftTaskGroupVirtual", "completableFutureAllOf", "structuredTaskScope");
+      default:
+        return List.of("weft", "completableFuture");
+    }
+  }
+
+  /** The row's name for people. */
+  static String label(String benchmark, String key) {
+    if (benchmark.equals("LoopHopBenchmark")) {
+      return key.equals("weft") ? "Weft loop (Netty IoEventLoop)" : "Vert.x event-loop context";
+    }
+    return LABELS.getOrDefault(key, key);
+  }
+
+  /** Whether the row is Weft's (else a peer's). */
+  static boolean isWeft(String key) {
+    return key.startsWith("weft");
+  }
+
+  /** Why this JVM cannot run the row, or empty if it can. */
+  static Optional<String> unavailable(String key) {
+    switch (key) {
+      case "weftVirtual":
+      case "virtualThreadPerTask":
+      case "weftTaskGroupVirtual":
+        return JdkFeatures.virtualThreadsMissing();
+      case "structuredTaskScope":
+        return JdkFeatures.structuredTaskScopeMissing();
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** A remark on a row, or empty. */
+  static String remark(String benchmark, String key) {
+    if (key.equals("weftDirect") && benchmark.equals("AdapterThroughputBenchmark")) {
+      return "nothing in flight: each call runs on the caller; bookkeeping rate, a ceiling";
+    }
+    if (key.equals("structuredTaskScope")) {
+      return "runs on the JMH thread, blocking in join(); no loop";
+    }
+    return "";
+  }
+
+  /**
+   * The fixed parameters of a section, for people: {@code AdapterRoundTripBenchmark work=noop
+   * [pinned]} gives {@code no-op call}.
+   */
+  static String describeParameters(String sectionId) {
+    String[] parts = sectionId.replace("[pinned]", "").trim().split(" ");
+    List<String> described = new java.util.ArrayList<>();
+    for (int i = 1; i < parts.length; i++) {
+      String[] keyValue = parts[i].split("=", 2);
+      if (keyValue.length == 2) {
+        described.add(describe(keyValue[0], keyValue[1]));
+      }
+    }
+    return String.join(", ", described);
+  }
+
+  /** A parameter value for people. */
+  static String describe(String parameter, String value) {
+    switch (parameter) {
+      case "work":
+        return value.equals("noop") ? "no-op call" : value.equals("park100us") ? "100 µs sleeping call" : value;
+      case "children":
+        return value + " children";
+      case "callbacks":
+        return value + (value.equals("1") ? " callback" : " callbacks");
+      default:
+        return parameter + "=" + value;
+    }
+  }
+}
