@@ -49,7 +49,8 @@ public final class Adapters {
   /**
    * An adapter that runs each call on the calling thread: a baseline for benchmarks and handy in
    * tests. It refuses to run on a loop thread ({@link IllegalStateException}), since that would
-   * block the loop. Its futures are complete when {@code call} returns.
+   * block the loop. Its futures are complete when {@code call} returns. A timeout interrupts the
+   * calling thread, and that interrupt is cleared again before {@code call} returns.
    *
    * @param runtime the runtime whose loops receive the results
    * @return a new direct adapter

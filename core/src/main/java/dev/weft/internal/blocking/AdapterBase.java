@@ -12,6 +12,8 @@ import dev.weft.internal.loop.LoopThread;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +23,16 @@ import org.slf4j.LoggerFactory;
  */
 abstract class AdapterBase implements BlockingAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(BlockingAdapter.class);
+  private static final long SATURATION_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   final DefaultAsyncRuntime runtime;
   final AdapterSettings settings;
   final AdapterMetrics metrics = new AdapterMetrics();
   volatile boolean closed;
-  private volatile boolean saturationLogged; // one WARN per saturation episode
+  // Rejections before this System.nanoTime() are not logged. Not "once until a call is accepted":
+  // a pool at its limit accepts and rejects in turns, which would log nearly every rejection, on
+  // the caller's thread (often a loop), just when the service is overloaded.
+  private final AtomicLong nextSaturationWarning = new AtomicLong(System.nanoTime());
 
   AdapterBase(DefaultAsyncRuntime runtime, AdapterSettings settings) {
     this.runtime = runtime;
@@ -60,21 +66,13 @@ abstract class AdapterBase implements BlockingAdapter {
       home = runtime.nextLoop();
     }
     DefaultPromise<T> promise = new DefaultPromise<>(home);
-    CallTask<T> task = new CallTask<>(this, callable, promise);
+    CallTask<T> task = new CallTask<>(this, callable, promise, home, timeoutNanos);
     admit(task);
     metrics.submitted.increment();
-    // Hooks come after admission, so a call can only be dropped once its adapter counts it.
-    // Nobody can cancel before this method returns; only the timer could have fired early.
+    // Hooks and timer come after admission, so a call can only be dropped once its adapter counts
+    // it. Nobody can cancel before this method returns.
     promise.onCancel(task);
-    if (timeoutNanos > 0) {
-      task.timer = home.scheduleInternal(() -> task.timeoutExpired(timeoutNanos), timeoutNanos);
-      if (promise.isDone() && task.timer != null) {
-        task.timer.cancel(false); // the call finished before its timer was set
-      }
-    }
-    if (saturationLogged) {
-      saturationLogged = false;
-    }
+    task.startTimer(); // unless the adapter started it already
     return promise;
   }
 
@@ -87,6 +85,12 @@ abstract class AdapterBase implements BlockingAdapter {
 
   /** A call dropped while it waited (cancel or timeout): free its slot. */
   abstract void dropped(CallTask<?> task);
+
+  /**
+   * A call has returned, on the thread that ran it, which has not completed its promise yet: free
+   * its slot now, so its caller finds room when it calls again as soon as the future completes.
+   */
+  abstract void released(CallTask<?> task);
 
   /** Calls waiting now. */
   abstract int queued();
@@ -110,18 +114,32 @@ abstract class AdapterBase implements BlockingAdapter {
   abstract boolean awaitTermination(long nanos) throws InterruptedException;
 
   RejectedException reject() {
+    return reject(false);
+  }
+
+  /**
+   * Counts, logs and describes a rejection.
+   *
+   * @param clogged the queue's room is taken by entries of calls dropped while they waited, which
+   *     stay until a thread polls them; with every thread busy, none does
+   */
+  RejectedException reject(boolean clogged) {
     metrics.rejected.increment();
     int running = metrics.active();
     int waiting = queued();
     RejectedException rejected = closed
         ? new RejectedException(describe() + " is closed: it accepts no more calls")
         : new RejectedException(describe() + " is saturated (" + running + "/" + settings.maxConcurrency()
-            + " running, " + waiting + "/" + settings.maxQueue() + " queued); raise "
-            + (settings.kind().equals("bounded-pool") ? "maxThreads" : "maxConcurrency")
+            + " running, " + waiting + "/" + settings.maxQueue() + " queued"
+            + (clogged ? ", and its queue is full of calls cancelled or timed out while they waited, which its busy "
+                + "threads have not cleared yet" : "")
+            + "); raise " + (settings.kind().equals("bounded-pool") ? "maxThreads" : "maxConcurrency")
             + " or maxQueue if the system behind it can take more, or shed load upstream");
-    if (!closed && !saturationLogged) {
-      saturationLogged = true;
-      LOG.warn("{} (logged once until it accepts a call again)", rejected.getMessage());
+    long now = System.nanoTime();
+    long next = nextSaturationWarning.get();
+    if (!closed && now - next >= 0 && nextSaturationWarning.compareAndSet(next, now + SATURATION_WARNING_INTERVAL_NANOS)) {
+      LOG.warn("{} ({} rejected so far; logged at most every {} while it lasts)", rejected.getMessage(),
+          metrics.rejected.sum(), Throwables.formatNanos(SATURATION_WARNING_INTERVAL_NANOS));
     }
     RejectedCallEvent event = new RejectedCallEvent();
     if (event.shouldCommit()) {

@@ -2,6 +2,8 @@ package dev.weft.internal.blocking;
 
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -26,12 +28,15 @@ public final class AsyncProxy implements InvocationHandler {
   private final Object legacy;
   private final BlockingAdapter adapter;
   private final Map<Method, Method> targets; // async method -> blocking twin
+  private final Map<Method, MethodHandle> defaultBodies; // default methods this class cannot access directly
 
-  private AsyncProxy(Class<?> asyncInterface, Object legacy, BlockingAdapter adapter, Map<Method, Method> targets) {
+  private AsyncProxy(Class<?> asyncInterface, Object legacy, BlockingAdapter adapter, Map<Method, Method> targets,
+      Map<Method, MethodHandle> defaultBodies) {
     this.asyncInterface = asyncInterface;
     this.legacy = legacy;
     this.adapter = adapter;
     this.targets = targets;
+    this.defaultBodies = defaultBodies;
   }
 
   /**
@@ -51,20 +56,54 @@ public final class AsyncProxy implements InvocationHandler {
       throw new IllegalArgumentException(asyncInterface.getName() + " is not an interface; proxies implement interfaces");
     }
     Map<Method, Method> targets = new HashMap<>();
+    Map<Method, MethodHandle> defaultBodies = new HashMap<>();
     for (Method method : asyncInterface.getMethods()) {
-      if (method.isDefault() || Modifier.isStatic(method.getModifiers())) {
+      if (Modifier.isStatic(method.getModifiers())) {
+        continue;
+      }
+      if (method.isDefault()) {
+        MethodHandle body = defaultBody(method, signature(method, asyncInterface));
+        if (body != null) {
+          defaultBodies.put(method, body);
+        }
         continue;
       }
       targets.put(method, twinOf(method, asyncInterface, legacy.getClass()));
     }
     Object proxy = Proxy.newProxyInstance(asyncInterface.getClassLoader(), new Class<?>[] {asyncInterface},
-        new AsyncProxy(asyncInterface, legacy, adapter, Map.copyOf(targets)));
+        new AsyncProxy(asyncInterface, legacy, adapter, Map.copyOf(targets), Map.copyOf(defaultBodies)));
     return asyncInterface.cast(proxy);
   }
 
-  private static Method twinOf(Method method, Class<?> asyncInterface, Class<?> legacyClass) {
-    String signature = asyncInterface.getSimpleName() + "." + method.getName() + "("
+  private static String signature(Method method, Class<?> asyncInterface) {
+    return asyncInterface.getSimpleName() + "." + method.getName() + "("
         + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")";
+  }
+
+  /**
+   * Null if {@link InvocationHandler#invokeDefault} can run {@code method}: that needs its interface
+   * to be accessible from this class, which a package-private or nested private interface is not.
+   * For those, a handle found through the interface's own lookup (allowed when its package is open
+   * to Weft, as every package on the class path is).
+   */
+  private static MethodHandle defaultBody(Method method, String signature) {
+    Class<?> declaring = method.getDeclaringClass();
+    try {
+      MethodHandles.lookup().accessClass(declaring);
+      return null;
+    } catch (IllegalAccessException notAccessible) {
+      try {
+        return MethodHandles.privateLookupIn(declaring, MethodHandles.lookup())
+            .unreflectSpecial(method, declaring).asFixedArity();
+      } catch (IllegalAccessException closed) {
+        throw new IllegalArgumentException(signature + " is a default method of " + declaring.getName()
+            + ", which Weft cannot call: make the interface public, or open its package to Weft", closed);
+      }
+    }
+  }
+
+  private static Method twinOf(Method method, Class<?> asyncInterface, Class<?> legacyClass) {
+    String signature = signature(method, asyncInterface);
     if (method.getReturnType() != Future.class) {
       throw new IllegalArgumentException(signature + " must return dev.weft.future.Future<X> to be proxied (returns "
           + method.getGenericReturnType().getTypeName() + ")");
@@ -149,7 +188,10 @@ public final class AsyncProxy implements InvocationHandler {
       }
     }
     if (method.isDefault()) {
-      return InvocationHandler.invokeDefault(proxy, method, args);
+      MethodHandle body = defaultBodies.get(method);
+      return body == null
+          ? InvocationHandler.invokeDefault(proxy, method, args)
+          : body.bindTo(proxy).invokeWithArguments(args == null ? new Object[0] : args);
     }
     Method twin = targets.get(method);
     return adapter.call(() -> {

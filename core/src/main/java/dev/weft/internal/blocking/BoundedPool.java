@@ -18,8 +18,13 @@ import org.jctools.queues.MpmcArrayQueue;
  * Admission: `load` counts calls accepted and not yet finished (waiting or running). A call is
  * accepted only by CAS-incrementing `load` below maxThreads + maxQueue, so rejections start at
  * exactly that many calls in flight; JCTools rounds the queue's capacity up, so the bound is ours.
+ * A call that returns frees its slot before its promise completes (CallTask), so a caller that
+ * calls again as soon as its future completes is never refused for a call that has ended.
  * A call dropped while waiting gives its slot back at once; its queue entry stays until a worker
- * polls and skips it, which is why the physical queue has room for twice the bound.
+ * polls and skips it, which is why the physical queue has room for twice the bound. Only if more
+ * calls than that are dropped while every worker stays busy do the stale entries fill it; then
+ * calls are rejected below the bound, with a message that says why. (A known limit: lifting it
+ * needs removal from the middle of the queue, which JCTools' array queues do not offer.)
  *
  * Wake-up (no lock on the submit path): after enqueuing, the submitter pops idle workers (a
  * Treiber stack, so the most recently idle - warmest - worker is woken first) until one moves
@@ -38,7 +43,9 @@ import org.jctools.queues.MpmcArrayQueue;
  * Submitters pop nodes, so stale ones do not pile up.
  *
  * Retirement: a worker parked for keepAlive retires by CAS PARKED -> RETIRED (so no submitter can
- * signal it after) and, if calls arrived meanwhile, signals for them before leaving.
+ * signal it after) and, if calls arrived meanwhile, signals for them before leaving. It decrements
+ * `threads` before it looks at the queue, and a submitter enqueues before it reads `threads`, so a
+ * submitter that saw the pool full is covered by the retiring worker's look.
  */
 
 /** A bounded pool of platform threads. */
@@ -86,8 +93,8 @@ public final class BoundedPool extends AdapterBase {
       }
     } while (!load.compareAndSet(current, current + 1));
     if (!queue.offer(task)) {
-      load.decrementAndGet(); // the queue is full of dropped calls not yet skipped
-      throw reject();
+      load.decrementAndGet();
+      throw reject(true); // the queue is full of dropped calls not yet skipped
     }
     signalWork();
   }
@@ -128,6 +135,11 @@ public final class BoundedPool extends AdapterBase {
 
   @Override
   void dropped(CallTask<?> task) {
+    load.decrementAndGet();
+  }
+
+  @Override
+  void released(CallTask<?> task) {
     load.decrementAndGet();
   }
 
@@ -217,12 +229,19 @@ public final class BoundedPool extends AdapterBase {
     public void run() {
       workers.add(this);
       starting.decrementAndGet();
+      boolean retired = false;
       try {
         for (CallTask<?> task; (task = nextTask()) != null; ) {
           runTask(task);
         }
+        retired = true;
       } finally {
         workers.remove(this);
+        if (!retired) {
+          // An Error escaped (it goes on to the uncaught-exception handler). Leave as retire() does,
+          // or `threads` would keep counting this thread and the pool would never replace it.
+          retire();
+        }
       }
     }
 
@@ -232,10 +251,10 @@ public final class BoundedPool extends AdapterBase {
       }
       current = task;
       try {
-        task.execute();
+        task.execute(); // frees the slot (released) before it completes the promise
       } finally {
         current = null;
-        load.decrementAndGet();
+        Thread.interrupted(); // a call that interrupted itself must not pass that on to the next call
       }
     }
 

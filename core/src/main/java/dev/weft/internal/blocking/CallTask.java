@@ -2,6 +2,7 @@ package dev.weft.internal.blocking;
 
 import dev.weft.internal.Throwables;
 import dev.weft.internal.future.DefaultPromise;
+import dev.weft.internal.loop.LoopImpl;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -19,10 +20,23 @@ import java.util.concurrent.TimeoutException;
  * runner, once its call returns, waits for INTERRUPTING to end before clearing its interrupt flag
  * and taking its next call. So an interrupt meant for this call never hits the runner's next one.
  * `runner` is written before the CAS to RUNNING, so a canceller that sees RUNNING sees the runner.
+ * Only the canceller's interrupt is cleared here: a pool's or virtual thread's loop clears any
+ * other before its next call, while the direct adapter's caller keeps interrupts that are its own.
+ *
+ * Slot before promise: a call's slot is free before its caller can learn that the call ended. The
+ * runner frees it (owner.released) before it completes the promise; a timeout drops a waiting call
+ * before it fails the promise; a cancel drops it in the cancel hook, which runs before callbacks
+ * and before cancel() returns. So a caller that calls again as soon as its future completes finds
+ * room, and stats read then no longer count the call as running or queued.
+ *
+ * Timer: set by the submitter after admission (or by the direct adapter just before the call
+ * runs). The submitter writes `timer` then reads the result; the runner completes the promise then
+ * reads `timer`; both volatile, so one of them sees the other and cancels the timer.
  *
  * Outcomes: the promise decides. Whoever completes it first (runner: completed/failed; timer:
  * timed out; the cancel hook, which runs only if cancel won) counts the outcome, so each accepted
- * call is counted exactly once.
+ * call is counted exactly once. The count follows the completion, so a caller that saw its future
+ * complete may read stats a moment before the outcome is counted.
  */
 
 /** A blocking call travelling through an adapter; also its promise's cancel hook. */
@@ -46,19 +60,41 @@ final class CallTask<T> implements Runnable {
   private final AdapterBase owner;
   private final Callable<T> callable;
   final DefaultPromise<T> promise;
+  private final LoopImpl home; // the promise's home, which runs the timer
+  private final long timeoutNanos; // 0: no timeout
   final long enqueuedAt; // System.nanoTime() at submission
   volatile int state; // see Overview
   private volatile Thread runner; // set before RUNNING
   volatile long startedAt; // System.nanoTime() when the call began
   volatile boolean slowReported; // the watchdog reported this call as slow
-  volatile ScheduledFuture<?> timer; // the timeout's timer, or null; set just after admission
+  private volatile ScheduledFuture<?> timer; // the timeout's timer, or null; see Overview
+  private boolean timerStarted; // read and written by the submitting thread only
   boolean waited; // it went through a wait queue (virtual threads); set before it is queued
 
-  CallTask(AdapterBase owner, Callable<T> callable, DefaultPromise<T> promise) {
+  CallTask(AdapterBase owner, Callable<T> callable, DefaultPromise<T> promise, LoopImpl home, long timeoutNanos) {
     this.owner = owner;
     this.callable = callable;
     this.promise = promise;
+    this.home = home;
+    this.timeoutNanos = timeoutNanos;
     this.enqueuedAt = System.nanoTime();
+  }
+
+  /**
+   * Starts the timeout's clock, if the call has a timeout and it is not started yet. Called by the
+   * submitting thread once the call is admitted, or earlier by an adapter that runs the call inside
+   * admission (the direct adapter), since otherwise its clock would start after the call ended.
+   */
+  void startTimer() {
+    if (timeoutNanos == 0 || timerStarted) {
+      return;
+    }
+    timerStarted = true;
+    ScheduledFuture<?> scheduled = home.scheduleInternal(this::timeoutExpired, timeoutNanos);
+    timer = scheduled;
+    if (scheduled != null && promise.isDone()) {
+      scheduled.cancel(false); // the call finished before its timer was set
+    }
   }
 
   /** The promise's cancel hook: runs on the cancelling thread, only if the cancel won. */
@@ -68,13 +104,22 @@ final class CallTask<T> implements Runnable {
     stopWork();
   }
 
-  void timeoutExpired(long timeoutNanos) {
+  private void timeoutExpired() {
+    // A waiting call is dropped before its future fails, so its slot is free when its caller learns
+    // of the timeout (as a returning call frees its slot first). Dropping cannot wrongly pre-empt a
+    // completion: while QUEUED, only a cancel can complete the promise, and a cancel drops it too.
+    boolean dropped = STATE.compareAndSet(this, QUEUED, DROPPED);
+    if (dropped) {
+      owner.dropped(this);
+    }
     TimeoutException timeout = new TimeoutException("blocking call on " + owner.describe() + " did not complete within "
         + Throwables.formatNanos(timeoutNanos) + "; it was "
-        + (state == QUEUED ? "dropped from the queue" : owner.settings.interruptOnCancel() ? "interrupted" : "abandoned"));
+        + (dropped ? "dropped from the queue" : owner.settings.interruptOnCancel() ? "interrupted" : "abandoned"));
     if (promise.fail(timeout)) {
       owner.metrics.timedOut.increment();
-      stopWork();
+      if (!dropped) {
+        stopWork();
+      }
     }
   }
 
@@ -132,19 +177,20 @@ final class CallTask<T> implements Runnable {
         Thread.onSpinWait(); // the canceller is between CAS and interrupt(): a few instructions
       }
       state = DONE;
+      Thread.interrupted(); // the canceller's interrupt for this call must not reach the next one
     }
-    Thread.interrupted(); // an interrupt for this call must not reach the next one
     owner.metrics.finished(System.nanoTime() - startedAt);
-    ScheduledFuture<?> pendingTimer = timer;
-    if (pendingTimer != null) {
-      pendingTimer.cancel(false);
-    }
+    owner.released(this); // before the promise: see Overview
     if (failure == null) {
       if (promise.complete(value)) {
         owner.metrics.completed.increment();
       }
     } else if (promise.fail(failure)) {
       owner.metrics.failed.increment();
+    }
+    ScheduledFuture<?> pendingTimer = timer; // after completing: see Overview
+    if (pendingTimer != null) {
+      pendingTimer.cancel(false);
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs each call on the calling thread, which must not be a loop: the baseline in benchmarks and
  * a convenience in tests. Unbounded by nature (the callers are the bound); its timeout interrupts
- * the calling thread.
+ * the calling thread. The flag is cleared again before {@code call} returns if (and only if) the
+ * timeout interrupted the call, so the caller keeps interrupts that are its own otherwise.
  */
 public final class DirectAdapter extends AdapterBase {
   private final Set<CallTask<?>> running = ConcurrentHashMap.newKeySet();
@@ -42,6 +43,7 @@ public final class DirectAdapter extends AdapterBase {
     if (!task.begin(Thread.currentThread())) {
       return;
     }
+    task.startTimer(); // the call runs inside admission: its clock must start before it does
     running.add(task);
     try {
       task.execute();
@@ -52,6 +54,9 @@ public final class DirectAdapter extends AdapterBase {
 
   @Override
   void dropped(CallTask<?> task) {}
+
+  @Override
+  void released(CallTask<?> task) {}
 
   @Override
   int queued() {

@@ -10,14 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jctools.queues.MpmcArrayQueue;
 
 /*
- * Overview: `permits` counts virtual threads running calls (<= maxConcurrency). A call takes a
- * permit by CAS and gets a new virtual thread; without one it waits in the queue, whose exact
- * bound is `waiting` (CAS-incremented below maxQueue; a dropped call gives its slot back at once).
- * A virtual thread that finishes a call takes the next waiting one itself (no new thread, no
- * hand-off); with none left it returns its permit, then looks once more, since a call may have
- * queued after its last poll while the permit still looked taken: if so and it can take a permit
- * back, it carries on. A submitter likewise looks for a free permit after queuing. So a waiting
- * call always has a thread coming for it.
+ * Overview: `permits` counts virtual threads running or about to run calls (<= maxConcurrency). A
+ * call takes a permit by CAS and gets a new virtual thread; without one it waits in the queue,
+ * whose exact bound is `waiting` (CAS-incremented below maxQueue; a dropped call gives its slot
+ * back at once). A call returns its permit when it ends, before its promise completes (released),
+ * so its caller can call again at once. The virtual thread then takes the next waiting call itself
+ * (no new thread, no hand-off) if it can take a permit back; it also gives the permit back when it
+ * finds no live call to poll. Either way it looks at the queue after it returns a permit, since a
+ * call may have queued after its last poll while the permit still looked taken. A submitter
+ * likewise looks for a free permit after queuing. So a waiting call always has a thread coming.
  */
 
 /** A virtual thread per call, bounded by permits and a wait queue. */
@@ -68,7 +69,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
     task.waited = true;
     if (!queue.offer(task)) {
       waiting.decrementAndGet();
-      throw reject();
+      throw reject(true); // the queue is full of dropped calls not yet skipped
     }
     if (tryAcquirePermit()) {
       startThread(null); // a permit came free while we queued: make sure someone serves the queue
@@ -90,7 +91,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
     thread.start();
   }
 
-  /** The body of a virtual thread: its first call, then waiting calls while there are any. */
+  /** The body of a virtual thread, which starts with a permit: its first call, then waiting calls. */
   private void serve(CallTask<?> first) {
     CallTask<?> task = first;
     for (;;) {
@@ -99,12 +100,14 @@ public final class VirtualThreadAdapter extends AdapterBase {
       }
       if (task == null) {
         permits.decrementAndGet();
-        if (queue.isEmpty() || !tryAcquirePermit()) {
-          return;
-        }
-        continue;
+      } else if (!runTask(task)) {
+        task = null;
+        continue; // dropped before it began: the permit is still ours
       }
-      runTask(task);
+      // The permit is back; a call may have queued while it still looked taken.
+      if (queue.isEmpty() || !tryAcquirePermit()) {
+        return;
+      }
       task = null;
     }
   }
@@ -118,19 +121,22 @@ public final class VirtualThreadAdapter extends AdapterBase {
     return null;
   }
 
-  private void runTask(CallTask<?> task) {
+  /** Runs the call; false if it was dropped before it began (the permit is then still held). */
+  private boolean runTask(CallTask<?> task) {
     if (!task.begin(Thread.currentThread())) {
-      return; // dropped; the dropper freed its slot
+      return false; // dropped; the dropper freed its slot
     }
     if (task.waited) {
       waiting.decrementAndGet();
     }
     running.add(task);
     try {
-      task.execute();
+      task.execute(); // returns the permit (released) before it completes the promise
     } finally {
       running.remove(task);
+      Thread.interrupted(); // a call that interrupted itself must not pass that on to the next call
     }
+    return true;
   }
 
   @Override
@@ -138,6 +144,11 @@ public final class VirtualThreadAdapter extends AdapterBase {
     if (task.waited) {
       waiting.decrementAndGet();
     }
+  }
+
+  @Override
+  void released(CallTask<?> task) {
+    permits.decrementAndGet();
   }
 
   @Override

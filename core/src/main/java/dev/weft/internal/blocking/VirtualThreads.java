@@ -41,7 +41,8 @@ public final class VirtualThreads {
    * @return true on Java 21 and later
    */
   public static boolean supported() {
-    return OF_VIRTUAL != null;
+    // Java 19 and 20 have the methods as a preview API, which throws unless preview is enabled.
+    return OF_VIRTUAL != null && Runtime.version().feature() >= 21;
   }
 
   /**
