@@ -26,7 +26,9 @@ import org.jctools.queues.MpmcArrayQueue;
  * calls are rejected below the bound, with a message that says why. (A known limit: lifting it
  * needs removal from the middle of the queue, which JCTools' array queues do not offer.)
  *
- * Wake-up (no lock on the submit path): after enqueuing, the submitter pops idle workers (a
+ * Wake-up (no lock on the submit path): after enqueuing, a submitter that sees a spinning worker
+ * is done (the spinner will poll the call; at most half the cores' worth of workers spin, so
+ * spinning never starves the loops). Otherwise it pops idle workers (a
  * Treiber stack, so the most recently idle - warmest - worker is woken first) until one moves
  * PARKED -> SIGNALLED by CAS, and unparks it. If none is idle, it counts the workers that will
  * poll soon anyway (spinning, or started and not yet polling); only if more calls wait than that
@@ -42,6 +44,9 @@ import org.jctools.queues.MpmcArrayQueue;
  * is skipped (its worker is not PARKED, or the same worker is parked again, which is as good).
  * Submitters pop nodes, so stale ones do not pile up.
  *
+ * Cascade: a worker that takes a call and still sees calls waiting signals once more, so a burst
+ * wakes workers one after another, in parallel, instead of costing the submitter a wake-up per call.
+ *
  * Retirement: a worker parked for keepAlive retires by CAS PARKED -> RETIRED (so no submitter can
  * signal it after) and, if calls arrived meanwhile, signals for them before leaving. It decrements
  * `threads` before it looks at the queue, and a submitter enqueues before it reads `threads`, so a
@@ -50,6 +55,9 @@ import org.jctools.queues.MpmcArrayQueue;
 
 /** A bounded pool of platform threads. */
 public final class BoundedPool extends AdapterBase {
+  /** At most this many idle workers spin at once; the others park at once. */
+  private static final int MAX_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+
   private final MpmcArrayQueue<CallTask<?>> queue;
   private final int bound; // maxThreads + maxQueue
   private final AtomicInteger load = new AtomicInteger(); // accepted, not finished
@@ -100,6 +108,9 @@ public final class BoundedPool extends AdapterBase {
   }
 
   private void signalWork() {
+    if (spinning.get() > 0) {
+      return; // a spinner will poll the call: no wake-up system call (see Overview: no lost wake-up)
+    }
     for (IdleNode top; (top = idle.get()) != null; ) {
       if (idle.compareAndSet(top, top.next) && top.worker.signal()) {
         return;
@@ -266,6 +277,9 @@ public final class BoundedPool extends AdapterBase {
           task = spin();
         }
         if (task != null) {
+          if (!queue.isEmpty()) {
+            signalWork(); // more calls wait: wake the next worker, so a burst fans out in a cascade
+          }
           return task;
         }
         if (!parkUntilSignalled()) {
@@ -279,7 +293,10 @@ public final class BoundedPool extends AdapterBase {
       if (spinNanos == 0) {
         return null;
       }
-      spinning.incrementAndGet();
+      if (spinning.incrementAndGet() > MAX_SPINNERS) {
+        spinning.decrementAndGet(); // enough spinners: more would only take CPU from the loops
+        return null;
+      }
       try {
         long deadline = System.nanoTime() + spinNanos;
         do {

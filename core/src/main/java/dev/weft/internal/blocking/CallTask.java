@@ -1,6 +1,8 @@
 package dev.weft.internal.blocking;
 
+import dev.weft.Context;
 import dev.weft.internal.Throwables;
+import dev.weft.internal.context.ContextStorage;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -58,6 +60,7 @@ final class CallTask<T> implements Runnable {
   }
 
   private final AdapterBase owner;
+  private final Context context; // the submitter's context (null: root), current while the call runs
   private final Callable<T> callable;
   final DefaultPromise<T> promise;
   private final LoopImpl home; // the promise's home, which runs the timer
@@ -78,6 +81,7 @@ final class CallTask<T> implements Runnable {
     this.home = home;
     this.timeoutNanos = timeoutNanos;
     this.enqueuedAt = System.nanoTime();
+    this.context = ContextStorage.capture();
   }
 
   /**
@@ -167,10 +171,13 @@ final class CallTask<T> implements Runnable {
   void execute() {
     T value = null;
     Throwable failure = null;
+    Context previous = ContextStorage.attach(context); // the caller's deadline and values, not the last call's
     try {
       value = callable.call();
     } catch (Throwable thrown) {
       failure = thrown;
+    } finally {
+      ContextStorage.restore(previous);
     }
     if (!STATE.compareAndSet(this, RUNNING, DONE)) {
       while (state == INTERRUPTING) {
