@@ -26,7 +26,16 @@ import org.jctools.queues.MpmcArrayQueue;
  * calls are rejected below the bound, with a message that says why. (A known limit: lifting it
  * needs removal from the middle of the queue, which JCTools' array queues do not offer.)
  *
- * Wake-up (no lock on the submit path): after enqueuing, a submitter that sees a spinning worker
+ * Wake-up (no lock on the submit path): `entries` counts queue entries offered and not yet taken.
+ * The submitter whose increment finds it at zero signals; later submitters of a burst do not,
+ * because a worker that takes an entry and still finds entries counted signals in turn (the
+ * cascade), so a burst costs the submitter - often a loop - one wake-up, not one per call, and
+ * workers ramp up one after another while calls keep waiting. (If a worker takes an entry before
+ * its submitter counted it, the count dips below zero and nobody signals for it: none is needed,
+ * since that worker holds the call and polls again when it ends.)
+ * A signalled worker counts as spinning from the signal until its first poll, so while one
+ * wake-up is in flight nobody issues another (as Go's scheduler does with its spinning threads).
+ * Signalling: a submitter that sees a spinning worker
  * is done (the spinner will poll the call; at most half the cores' worth of workers spin, so
  * spinning never starves the loops). Otherwise it pops idle workers (a
  * Treiber stack, so the most recently idle - warmest - worker is woken first) until one moves
@@ -44,9 +53,6 @@ import org.jctools.queues.MpmcArrayQueue;
  * is skipped (its worker is not PARKED, or the same worker is parked again, which is as good).
  * Submitters pop nodes, so stale ones do not pile up.
  *
- * Cascade: a worker that takes a call and still sees calls waiting signals once more, so a burst
- * wakes workers one after another, in parallel, instead of costing the submitter a wake-up per call.
- *
  * Retirement: a worker parked for keepAlive retires by CAS PARKED -> RETIRED (so no submitter can
  * signal it after) and, if calls arrived meanwhile, signals for them before leaving. It decrements
  * `threads` before it looks at the queue, and a submitter enqueues before it reads `threads`, so a
@@ -62,6 +68,7 @@ public final class BoundedPool extends AdapterBase {
   private final int bound; // maxThreads + maxQueue
   private final AtomicInteger load = new AtomicInteger(); // accepted, not finished
   private final AtomicInteger threads = new AtomicInteger(); // live workers (incl. starting)
+  private final AtomicInteger entries = new AtomicInteger(); // queue entries offered, not yet taken
   private final AtomicInteger spinning = new AtomicInteger(); // workers polling before parking
   private final AtomicInteger starting = new AtomicInteger(); // workers started, not yet polling
   private final AtomicReference<IdleNode> idle = new AtomicReference<>(); // LIFO stack of idle workers
@@ -104,7 +111,19 @@ public final class BoundedPool extends AdapterBase {
       load.decrementAndGet();
       throw reject(true); // the queue is full of dropped calls not yet skipped
     }
-    signalWork();
+    if (entries.getAndIncrement() == 0) {
+      signalWork(); // the queue was empty: nobody is coming for ours unless we call
+    }
+    // else a call waits ahead of ours: whoever takes it sees ours counted and signals (cascade)
+  }
+
+  /** Takes the next queue entry, and hands the wake-up on if more entries wait. */
+  private CallTask<?> take() {
+    CallTask<?> task = queue.poll();
+    if (task != null && entries.decrementAndGet() > 0) {
+      signalWork();
+    }
+    return task;
   }
 
   private void signalWork() {
@@ -226,10 +245,13 @@ public final class BoundedPool extends AdapterBase {
     Thread thread; // set before start
     volatile CallTask<?> current; // the call running now, for slow-call checks
     private volatile int state = RUNNING;
+    private boolean countedAsSpinning; // woken by signal(), which counted us in `spinning`; own thread only
 
     /** Wakes this worker if it is parked; false if it is not (a stale node). */
     boolean signal() {
       if (STATE.compareAndSet(this, PARKED, SIGNALLED)) {
+        // the woken worker counts as spinning until its first poll: one wake-up in flight at a time
+        spinning.incrementAndGet();
         LockSupport.unpark(thread);
         return true;
       }
@@ -272,19 +294,24 @@ public final class BoundedPool extends AdapterBase {
     /** The next call to run, or null when this worker retires. */
     private CallTask<?> nextTask() {
       for (;;) {
-        CallTask<?> task = queue.poll();
+        stopCountingAsSpinning(); // before take(): its cascade must not mistake us for a spinner
+        CallTask<?> task = take();
         if (task == null) {
           task = spin();
         }
         if (task != null) {
-          if (!queue.isEmpty()) {
-            signalWork(); // more calls wait: wake the next worker, so a burst fans out in a cascade
-          }
           return task;
         }
         if (!parkUntilSignalled()) {
           return null;
         }
+      }
+    }
+
+    private void stopCountingAsSpinning() {
+      if (countedAsSpinning) {
+        countedAsSpinning = false;
+        spinning.decrementAndGet();
       }
     }
 
@@ -300,7 +327,7 @@ public final class BoundedPool extends AdapterBase {
       try {
         long deadline = System.nanoTime() + spinNanos;
         do {
-          CallTask<?> task = queue.poll();
+          CallTask<?> task = take();
           if (task != null) {
             return task;
           }
@@ -322,6 +349,7 @@ public final class BoundedPool extends AdapterBase {
         // a call arrived (or the pool closed) while we published ourselves: do not park
         if (!STATE.compareAndSet(this, PARKED, RUNNING)) {
           state = RUNNING; // a submitter signalled us meanwhile; its call is ours to take
+          countedAsSpinning = true;
         }
         return !(closed && queue.isEmpty()) || !retire();
       }
@@ -337,12 +365,14 @@ public final class BoundedPool extends AdapterBase {
         Thread.interrupted(); // a stray interrupt would turn parkNanos into a busy loop
         LockSupport.parkNanos(BoundedPool.this, remaining);
       }
+      countedAsSpinning = true; // signalled: the signaller counted us as spinning
       state = RUNNING;
       return !closed || !queue.isEmpty() || !retire();
     }
 
     /** Leaves the pool; true if it left, false if it must stay to serve calls that arrived. */
     private boolean retire() {
+      stopCountingAsSpinning();
       state = RETIRED;
       threads.decrementAndGet();
       if (!queue.isEmpty()) {
