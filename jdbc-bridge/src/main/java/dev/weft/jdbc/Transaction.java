@@ -8,7 +8,9 @@ package dev.weft.jdbc;
  * future behaves as {@link JdbcOperations} describes (homed on the calling loop, the statement's
  * own failure delivered unchanged, cancel stops that statement); a statement's failure does not by
  * itself end the transaction: the body decides, by the future it returns. The deadline of the
- * transaction, if any, is in the context the body runs in, so it bounds each statement too.
+ * transaction, if any, is in the context the body runs in, so it bounds each statement too. The
+ * transaction already holds its connection: its statements never wait for one and are never
+ * rejected as saturated.
  *
  * <p>Statements called before the body's future completes run before the commit. Calling a
  * method once the body's future has completed, or after the transaction was cancelled or timed

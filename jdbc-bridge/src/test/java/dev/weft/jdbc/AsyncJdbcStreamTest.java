@@ -77,7 +77,10 @@ class AsyncJdbcStreamTest {
 
   /** Subscribes from {@link #loop}, so signals run there. */
   private <T> RecordingSubscriber<T> subscribe(Flow.Publisher<T> publisher, long initialRequest) {
-    RecordingSubscriber<T> subscriber = new RecordingSubscriber<>(initialRequest);
+    return subscribe(publisher, new RecordingSubscriber<>(initialRequest));
+  }
+
+  private <T> RecordingSubscriber<T> subscribe(Flow.Publisher<T> publisher, RecordingSubscriber<T> subscriber) {
     loop.execute(() -> publisher.subscribe(subscriber));
     return subscriber;
   }
@@ -117,11 +120,11 @@ class AsyncJdbcStreamTest {
 
   @Test
   void theConnectionIsBackBeforeOnComplete() throws Exception {
-    RecordingSubscriber<Integer> subscriber = subscribe(numbers(), Long.MAX_VALUE);
+    RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>(Long.MAX_VALUE);
     CompletableFuture<Integer> activeAtTheEnd = new CompletableFuture<>();
     subscriber.onTerminalAction = () -> activeAtTheEnd.complete(h2.activeConnections());
 
-    subscriber.awaitComplete();
+    subscribe(numbers(), subscriber).awaitComplete();
 
     assertThat(activeAtTheEnd.get(10, TimeUnit.SECONDS)).isZero();
   }
@@ -198,7 +201,7 @@ class AsyncJdbcStreamTest {
         self.cancel();
       }
     };
-    loop.execute(() -> numbers().subscribe(subscriber));
+    subscribe(numbers(), subscriber);
 
     Poll.until("the third row", TIMEOUT, () -> subscriber.items.size() >= 3);
     h2.assertAllReturned();
@@ -229,11 +232,11 @@ class AsyncJdbcStreamTest {
 
   @Test
   void aFailingQueryEndsWithOnErrorAfterTheConnectionIsBack() throws Exception {
-    RecordingSubscriber<Object> subscriber = subscribe(jdbc.stream("SELEKT n FROM numbers", row -> row.getObject(1)), 10);
+    RecordingSubscriber<Object> subscriber = new RecordingSubscriber<>(10);
     CompletableFuture<Integer> activeAtTheEnd = new CompletableFuture<>();
     subscriber.onTerminalAction = () -> activeAtTheEnd.complete(h2.activeConnections());
 
-    Throwable failure = subscriber.awaitError();
+    Throwable failure = subscribe(jdbc.stream("SELEKT n FROM numbers", row -> row.getObject(1)), subscriber).awaitError();
 
     assertThat(failure).isInstanceOf(SQLSyntaxErrorException.class);
     assertThat(SqlContext.of(failure)).get().extracting(SqlContext::sql).isEqualTo("SELEKT n FROM numbers");

@@ -161,6 +161,33 @@ class PostgresIntegrationTest {
     Poll.until("pg_sleep gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
   }
 
+  @Test
+  void cancellingAStreamWhoseQueryStillRunsStopsItOnTheServer() throws Exception {
+    String marker = marker();
+    RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>(1);
+    jdbc.stream("SELECT 1 AS " + marker + " FROM pg_sleep(10)", row -> row.getInt(1)).subscribe(subscriber);
+    Poll.until("the stream's query running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
+
+    subscriber.cancel();
+
+    Poll.until("the query gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
+    assertThat(subscriber.items).isEmpty();
+  }
+
+  @Test
+  void cancellingATransactionStopsItsStatementOnTheServerAndRollsBack() throws Exception {
+    String marker = marker();
+    Future<List<Object>> result = jdbc.inTransaction(tx -> tx.update("INSERT INTO events VALUES (1)")
+        .flatMap(inserted -> tx.query("SELECT pg_sleep(10) AS " + marker, row -> row.getObject(1))));
+    Poll.until("the transaction's query running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
+
+    result.cancel();
+
+    Poll.until("the query gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
+    Poll.until("the connection back in the pool", TIMEOUT, () -> pool.getHikariPoolMXBean().getActiveConnections() == 0);
+    assertThat(count("SELECT COUNT(*) FROM events")).as("rows of the rolled-back insert").isZero();
+  }
+
   // ---- transactions
 
   @Test
