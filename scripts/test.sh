@@ -5,4 +5,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-tools.sh
 ensure_build_tools
+
+# PostgreSQL for the jdbc-bridge integration tests: a throw-away server (scripts/postgres.sh),
+# stopped when the tests end, unless WEFT_PG_URL already names one or this checkout's server runs.
+# If none can be started, those tests are skipped with the reason; WEFT_PG_REQUIRED=1 (CI) makes
+# that an error instead. WEFT_PG=off skips starting one.
+if [ -z "${WEFT_PG_URL:-}" ] && [ "${WEFT_PG:-on}" != off ]; then
+  if scripts/postgres.sh status >/dev/null 2>&1; then
+    eval "$(scripts/postgres.sh env)"
+  elif scripts/postgres.sh start; then
+    trap 'scripts/postgres.sh stop' EXIT
+    eval "$(scripts/postgres.sh env)"
+  elif [ "${WEFT_PG_REQUIRED:-}" = 1 ]; then
+    echo "test.sh: PostgreSQL could not be started and WEFT_PG_REQUIRED=1" >&2
+    exit 1
+  else
+    export WEFT_PG_UNAVAILABLE="scripts/postgres.sh start failed; its messages are above the Maven output"
+    echo "test.sh: PostgreSQL could not be started: the jdbc-bridge PostgreSQL tests will be skipped" >&2
+  fi
+fi
+
 mvn -B -ntp verify "$@"

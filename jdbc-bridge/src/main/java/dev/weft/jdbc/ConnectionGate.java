@@ -1,0 +1,144 @@
+package dev.weft.jdbc;
+
+import dev.weft.RejectedException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Overview: the bridge's connection permits. At most `capacity` leases are out at once (one per
+ * statement, transaction or stream holding a connection); at most `maxWaiting` more wait, in
+ * FIFO order, without a thread; beyond that a request is rejected at once. A released permit
+ * goes straight to the oldest waiter (granted outside the lock), so `leased` only drops when
+ * nobody waits. All state is guarded by `this`; critical sections are a few field updates, so
+ * loop threads may enter them.
+ *
+ * Why a gate in front of the adapter, and not just the adapter's own queue: a transaction or a
+ * stream holds its connection between statements without holding a thread. If calls queued on
+ * threads instead, every thread could end up blocked in the pool's getConnection() waiting for
+ * connections whose holders need a thread to finish: a deadlock broken only by the pool's
+ * connectionTimeout. With the gate, a call gets a thread only once it owns a connection permit,
+ * and there are as many threads as permits.
+ */
+
+/** Connection permits of one bridge: bounded leases, a bounded FIFO of waiters. */
+final class ConnectionGate {
+  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+
+  private final String name;
+  private final int capacity;
+  private final int maxWaiting;
+  private final LinkedHashSet<Lease> waiting = new LinkedHashSet<>(); // FIFO, O(1) withdraw
+  private int leased; // permits out; <= capacity
+  private boolean closed;
+  private Runnable onDrained; // runs once closed and every permit is back
+  private boolean saturationLogged; // one WARN per saturation episode
+
+  ConnectionGate(String name, int capacity, int maxWaiting) {
+    this.name = name;
+    this.capacity = capacity;
+    this.maxWaiting = maxWaiting;
+  }
+
+  /**
+   * Takes a permit for {@code lease}, or queues it.
+   *
+   * @return true if the permit is the lease's now; false if it waits for {@link Lease#granted}
+   * @throws RejectedException if the gate is closed, or full and its queue too
+   */
+  synchronized boolean acquire(Lease lease) {
+    if (closed) {
+      throw closedException();
+    }
+    if (leased < capacity) {
+      leased++;
+      if (waiting.isEmpty()) {
+        saturationLogged = false; // served without waiting: the episode is over
+      }
+      return true;
+    }
+    if (waiting.size() >= maxWaiting) {
+      RejectedException rejected = new RejectedException("jdbc '" + name + "' is saturated (" + leased + "/" + capacity
+          + " connections in use, " + waiting.size() + "/" + maxWaiting + " calls waiting); raise maxQueue, or the "
+          + "pool's size and maxConnections if the database can take more, or shed load upstream");
+      if (!saturationLogged) {
+        saturationLogged = true;
+        LOG.warn("{} (logged once until calls stop waiting)", rejected.getMessage());
+      }
+      throw rejected;
+    }
+    waiting.add(lease);
+    return false;
+  }
+
+  /** Removes a waiting lease; false if it is no longer waiting (it was granted or refused). */
+  synchronized boolean withdraw(Lease lease) {
+    return waiting.remove(lease);
+  }
+
+  /** Returns a permit: to the oldest waiter if there is one. Any thread. */
+  void release() {
+    Lease next = null;
+    Runnable drained = null;
+    synchronized (this) {
+      Iterator<Lease> oldest = waiting.iterator();
+      if (oldest.hasNext()) {
+        next = oldest.next();
+        oldest.remove();
+      } else {
+        leased--;
+        if (closed && leased == 0) {
+          drained = onDrained;
+          onDrained = null;
+        }
+      }
+    }
+    if (next != null) {
+      next.granted();
+    } else if (drained != null) {
+      drained.run();
+    }
+  }
+
+  /**
+   * Refuses new requests and every waiting one; runs {@code whenDrained} once every permit is
+   * back (now, if none is out). Idempotent.
+   */
+  void close(Runnable whenDrained) {
+    List<Lease> refused;
+    boolean drainedNow;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      refused = new ArrayList<>(waiting);
+      waiting.clear();
+      drainedNow = leased == 0;
+      if (!drainedNow) {
+        onDrained = whenDrained;
+      }
+    }
+    for (Lease lease : refused) {
+      lease.refused(closedException());
+    }
+    if (drainedNow) {
+      whenDrained.run();
+    }
+  }
+
+  synchronized int leased() {
+    return leased;
+  }
+
+  synchronized int waiting() {
+    return waiting.size();
+  }
+
+  private RejectedException closedException() {
+    return new RejectedException("jdbc '" + name + "' is closed: it accepts no more calls");
+  }
+}

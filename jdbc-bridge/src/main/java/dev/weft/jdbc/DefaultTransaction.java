@@ -1,0 +1,538 @@
+package dev.weft.jdbc;
+
+import dev.weft.Context;
+import dev.weft.Deadline;
+import dev.weft.RejectedException;
+import dev.weft.future.Future;
+import dev.weft.internal.future.DefaultPromise;
+import dev.weft.internal.loop.LoopImpl;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.sql.Connection;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Overview: one transaction, on one connection, driven by a serial queue of steps.
+ *
+ * Phases (guarded by `this`):
+ *   BEGINNING --begin ok, on the home loop--> OPEN --body's future completes--> ENDING --end step--> ENDED
+ *   BEGINNING / OPEN --cancel, deadline, begin failure--> ENDING
+ *   BEGINNING --cancel while waiting for a permit--> ENDED
+ *
+ * Steps run one at a time, in queue order, by a drain task on the bridge's adapter: Begin (get the
+ * connection, set isolation, auto-commit off), the body's statements in the order they were
+ * called, then exactly one End (commit or rollback, restore auto-commit and isolation, close,
+ * return the permit). Statements are accepted only while OPEN, so End is always last. Aborting
+ * (failure, cancel, deadline) cancels the queued statements and the running one (its guard sends
+ * Statement.cancel()), then queues End; a Begin still queued or running goes first, so End always
+ * sees the connection it has to close.
+ *
+ * The connection and its saved state are touched only by steps; steps run one at a time, and each
+ * drain hands over to the next through `this` monitor, so they need no further synchronisation.
+ * The body and its callbacks run on the home loop; statements may be called from any thread.
+ */
+
+/** The transaction behind {@link AsyncJdbc#inTransaction}. */
+final class DefaultTransaction<R> extends AbstractJdbcOperations implements Transaction {
+  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final int BEGINNING = 0;
+  private static final int OPEN = 1;
+  private static final int ENDING = 2;
+  private static final int ENDED = 3;
+
+  private final JdbcBridge bridge;
+  private final LoopImpl home;
+  private final IsolationLevel isolation; // null: the connection's default
+  private final Function<? super Transaction, ? extends Future<R>> body;
+  private final DefaultPromise<R> result;
+  private final Deadline deadline; // null: none
+  private final Context context; // the caller's, for the body
+  private final Lease lease;
+
+  private final ArrayDeque<Step> queue = new ArrayDeque<>(); // guarded by this
+  private boolean draining; // a drain task is queued or running; guarded by this
+  private Step running; // the step a drain runs now; guarded by this
+  private int phase = BEGINNING; // guarded by this
+  private boolean committing; // what ENDING/ENDED mean: commit or rollback; guarded by this
+
+  private Connection connection; // steps only; null until Begin got it
+  private boolean autoCommitOff; // steps only: the connection is in a transaction of ours
+  private boolean restoreAutoCommit; // steps only
+  private int savedIsolation = -1; // steps only: the level to restore, or -1
+
+  private volatile Future<R> bodyFuture; // null until the body returned it
+  private volatile ScheduledFuture<?> timer; // the deadline's, or null
+
+  DefaultTransaction(JdbcBridge bridge, LoopImpl home, IsolationLevel isolation,
+      Function<? super Transaction, ? extends Future<R>> body, DefaultPromise<R> result, Deadline deadline,
+      Context context) {
+    this.bridge = bridge;
+    this.home = home;
+    this.isolation = isolation;
+    this.body = body;
+    this.result = result;
+    this.deadline = deadline;
+    this.context = deadline == null ? context : context.withDeadline(deadline);
+    this.lease = new Lease(bridge.gate, this::leased, this::refused);
+  }
+
+  /** @throws dev.weft.RejectedException if the bridge is saturated or closed */
+  void start() {
+    result.onCancel(() -> abort(null));
+    lease.acquire();
+    if (deadline != null) {
+      timer = home.scheduleInternal(this::deadlinePassed, Math.max(0, deadline.remainingNanos()));
+      if (result.isDone()) {
+        cancelTimer();
+      }
+    }
+  }
+
+  private void leased() {
+    boolean startDrain;
+    synchronized (this) {
+      if (phase != BEGINNING) {
+        return; // aborted as the permit came: the queued End returns it
+      }
+      startDrain = enqueue(new Begin());
+    }
+    if (startDrain) {
+      bridge.runHoldingConnection(this::drain);
+    }
+  }
+
+  private void refused(RejectedException closed) {
+    synchronized (this) {
+      phase = ENDED;
+    }
+    cancelTimer();
+    result.fail(closed);
+  }
+
+  // ---- statements
+
+  @Override
+  <T> Future<T> submit(String sql, StatementWork<T> work) {
+    DefaultPromise<T> promise = new DefaultPromise<>(bridge.home());
+    Deadline statementDeadline = Context.current().deadline().orElse(null);
+    StatementStep<T> step = new StatementStep<>(sql, work, promise, statementDeadline);
+    boolean expired = statementDeadline != null && statementDeadline.isExpired();
+    boolean startDrain = false;
+    synchronized (this) {
+      if (phase != OPEN) {
+        throw new IllegalStateException("the transaction on jdbc '" + bridge.name + "' " + describeEnd()
+            + ": statements must be called before its body's future completes (" + SqlContext.shorten(sql) + ")");
+      }
+      if (!expired) {
+        promise.onCancel(step::cancel);
+        startDrain = enqueue(step);
+      }
+    }
+    if (expired) {
+      promise.fail(new TimeoutException("jdbc '" + bridge.name + "': the deadline had passed when the statement was"
+          + " called; it did not run: " + SqlContext.shorten(sql)));
+      return promise;
+    }
+    step.startTimer();
+    if (startDrain) {
+      bridge.runHoldingConnection(this::drain);
+    }
+    return promise;
+  }
+
+  @Override
+  public synchronized boolean isActive() {
+    return phase == OPEN;
+  }
+
+  private String describeEnd() {
+    switch (phase) {
+      case BEGINNING:
+        return "has not begun";
+      case ENDING:
+        return committing ? "is committing" : "is rolling back";
+      default:
+        return committing ? "has committed" : "has rolled back";
+    }
+  }
+
+  // ---- the serial queue
+
+  /** Queues a step; true if the caller must start a drain (after leaving the monitor). */
+  private boolean enqueue(Step step) {
+    queue.add(step);
+    if (draining) {
+      return false;
+    }
+    draining = true;
+    return true;
+  }
+
+  /** On a worker: runs the queued steps, one at a time, until the queue is empty. */
+  private void drain() {
+    for (;;) {
+      Step step;
+      synchronized (this) {
+        running = null;
+        step = queue.poll();
+        if (step == null) {
+          draining = false;
+          return;
+        }
+        running = step;
+      }
+      try {
+        step.run();
+      } catch (Throwable bug) {
+        bridge.runtime.reportUnhandled("a step of a transaction on jdbc '" + bridge.name + "' threw", bug);
+      }
+    }
+  }
+
+  // ---- the body and the end
+
+  /** On the home loop, after Begin. */
+  private void begun(Throwable beginFailure) {
+    if (beginFailure != null) {
+      end(false, null, beginFailure);
+      return;
+    }
+    synchronized (this) {
+      if (phase != BEGINNING) {
+        return; // aborted while beginning: End is queued
+      }
+      phase = OPEN;
+    }
+    Future<R> future;
+    try {
+      future = context.call(() -> body.apply(this));
+    } catch (Throwable thrown) {
+      end(false, null, thrown);
+      return;
+    }
+    if (future == null) {
+      end(false, null, new NullPointerException("the transaction body returned null instead of a Future"));
+      return;
+    }
+    bodyFuture = future;
+    future.onComplete((value, failure) -> end(failure == null, value, failure));
+    if (result.isDone()) {
+      future.cancel(); // cancelled or timed out while the body ran
+    }
+  }
+
+  /** The body's outcome: commit, or roll back and fail with {@code failure}. Any thread. */
+  private void end(boolean commit, R value, Throwable failure) {
+    List<Step> stopped = new ArrayList<>();
+    boolean startDrain;
+    synchronized (this) {
+      if (phase != OPEN && phase != BEGINNING) {
+        return; // already ending: aborted, or the body's future completed as we aborted it
+      }
+      phase = ENDING;
+      committing = commit;
+      if (!commit) {
+        stopStatements(stopped);
+      }
+      startDrain = enqueue(new End(commit, value, failure));
+    }
+    cancelAll(stopped);
+    if (startDrain) {
+      bridge.runHoldingConnection(this::drain);
+    }
+  }
+
+  private void deadlinePassed() {
+    abort(new TimeoutException("jdbc '" + bridge.name + "': the transaction did not complete by its deadline; it was"
+        + " rolled back"));
+  }
+
+  /**
+   * Cancelled ({@code timeout} null: the result is cancelled already), or the deadline passed:
+   * roll back behind the result. Once the body's outcome is being applied (a commit under way),
+   * a deadline no longer interferes, and a cancel cannot call the commit back.
+   */
+  private void abort(TimeoutException timeout) {
+    cancelTimer();
+    List<Step> stopped = new ArrayList<>();
+    boolean startDrain = false;
+    synchronized (this) {
+      if (phase == ENDING || phase == ENDED) {
+        return;
+      }
+      if (phase == BEGINNING && lease.abandonIfWaiting()) {
+        phase = ENDED; // never got a connection
+      } else {
+        phase = ENDING;
+        committing = false;
+        stopStatements(stopped);
+        startDrain = enqueue(new End(false, null, null));
+      }
+    }
+    if (timeout != null) {
+      result.fail(timeout);
+    }
+    cancelAll(stopped);
+    if (startDrain) {
+      bridge.runHoldingConnection(this::drain);
+    }
+    Future<R> future = bodyFuture;
+    if (future != null) {
+      future.cancel();
+    }
+  }
+
+  /** Takes the queued and running statements out, to cancel them outside the monitor. */
+  private void stopStatements(List<Step> stopped) {
+    for (Step step : queue) {
+      if (step.isStatement()) {
+        stopped.add(step);
+      }
+    }
+    queue.removeIf(Step::isStatement);
+    if (running != null && running.isStatement()) {
+      stopped.add(running);
+    }
+  }
+
+  private void cancelAll(List<Step> stopped) {
+    for (Step step : stopped) {
+      step.stop();
+    }
+  }
+
+  private void cancelTimer() {
+    ScheduledFuture<?> pending = timer;
+    if (pending != null) {
+      pending.cancel(false);
+    }
+  }
+
+  // ---- steps
+
+  private interface Step {
+    /** On a worker, with the transaction's connection; never throws. */
+    void run();
+
+    /** Whether it is one of the body's statements (which an abort cancels). */
+    default boolean isStatement() {
+      return false;
+    }
+
+    /** Cancels a statement; any thread. */
+    default void stop() {}
+  }
+
+  private final class Begin implements Step {
+    @Override
+    public void run() {
+      Throwable failure = null;
+      try {
+        connection = bridge.dataSource.getConnection();
+        if (isolation != null) {
+          int current = connection.getTransactionIsolation();
+          if (current != isolation.jdbcLevel()) {
+            connection.setTransactionIsolation(isolation.jdbcLevel());
+            savedIsolation = current;
+          }
+        }
+        if (connection.getAutoCommit()) {
+          connection.setAutoCommit(false);
+          restoreAutoCommit = true;
+        }
+        autoCommitOff = true;
+      } catch (Throwable thrown) {
+        failure = thrown;
+      }
+      Throwable beginFailure = failure;
+      home.dispatch(() -> begun(beginFailure));
+    }
+  }
+
+  private final class StatementStep<T> implements Step {
+    final String sql;
+    final StatementWork<T> work;
+    final DefaultPromise<T> promise;
+    final Deadline deadline; // null: none
+    final StatementGuard guard = new StatementGuard();
+    volatile ScheduledFuture<?> statementTimer;
+
+    StatementStep(String sql, StatementWork<T> work, DefaultPromise<T> promise, Deadline deadline) {
+      this.sql = sql;
+      this.work = work;
+      this.promise = promise;
+      this.deadline = deadline;
+    }
+
+    void startTimer() {
+      if (deadline != null) {
+        statementTimer = ((LoopImpl) promise.home()).scheduleInternal(() -> {
+          if (promise.fail(new TimeoutException("jdbc '" + bridge.name + "': the statement did not complete by its"
+              + " deadline and was cancelled: " + SqlContext.shorten(sql)))) {
+            cancel();
+          }
+        }, Math.max(0, deadline.remainingNanos()));
+        if (promise.isDone()) {
+          stopTimer();
+        }
+      }
+    }
+
+    @Override
+    public boolean isStatement() {
+      return true;
+    }
+
+    @Override
+    public void stop() {
+      promise.cancel(); // its cancel hook is cancel()
+    }
+
+    /** Cancel hook and deadline: drop it if queued, cancel it on the server if running. */
+    void cancel() {
+      stopTimer();
+      synchronized (DefaultTransaction.this) {
+        queue.remove(this);
+      }
+      guard.cancel(bridge);
+    }
+
+    @Override
+    public void run() {
+      if (promise.isDone()) {
+        return; // cancelled or timed out while queued
+      }
+      T value = null;
+      Throwable failure = null;
+      try {
+        value = work.run(connection, guard, JdbcBridge.queryTimeoutSeconds(deadline));
+      } catch (Throwable thrown) {
+        failure = thrown;
+        if (!StatementWork.isCancellation(thrown)) {
+          SqlContext.attach(thrown, bridge.name, sql);
+        }
+      }
+      stopTimer();
+      if (failure == null) {
+        promise.complete(value);
+      } else {
+        promise.fail(failure);
+      }
+    }
+
+    private void stopTimer() {
+      ScheduledFuture<?> pending = statementTimer;
+      if (pending != null) {
+        pending.cancel(false);
+      }
+    }
+  }
+
+  private final class End implements Step {
+    private final boolean commit;
+    private final R value;
+    private final Throwable bodyFailure; // null when committing, or when aborted (result already complete)
+
+    End(boolean commit, R value, Throwable bodyFailure) {
+      this.commit = commit;
+      this.value = value;
+      this.bodyFailure = bodyFailure;
+    }
+
+    @Override
+    public void run() {
+      Throwable endFailure = null; // the commit's failure, or the rollback's
+      if (connection != null) {
+        if (autoCommitOff) {
+          endFailure = commit ? commit() : rollback();
+        }
+        Throwable closeFailure = restoreAndClose();
+        if (closeFailure != null) {
+          if (endFailure != null) {
+            endFailure.addSuppressed(closeFailure);
+          } else if (commit || bodyFailure != null) {
+            LOG.warn("jdbc '{}': restoring or closing a connection after its transaction failed", bridge.name,
+                closeFailure);
+          } else {
+            endFailure = closeFailure;
+          }
+        }
+      }
+      synchronized (DefaultTransaction.this) {
+        phase = ENDED;
+        committing = commit && endFailure == null;
+      }
+      lease.release(); // the connection is back in the pool
+      cancelTimer();
+      if (commit) {
+        if (endFailure == null) {
+          result.complete(value);
+        } else {
+          result.fail(endFailure);
+        }
+      } else if (bodyFailure != null) {
+        if (endFailure != null) {
+          bodyFailure.addSuppressed(endFailure);
+        }
+        result.fail(bodyFailure);
+      } else if (endFailure != null) {
+        bridge.runtime.reportUnhandled("jdbc '" + bridge.name + "': rolling back a cancelled or timed-out transaction"
+            + " failed; the connection was closed", endFailure);
+      }
+    }
+
+    private Throwable commit() {
+      try {
+        connection.commit();
+        return null;
+      } catch (Throwable failure) {
+        SqlContext.attach(failure, bridge.name, "COMMIT");
+        Throwable rollbackFailure = rollback();
+        if (rollbackFailure != null) {
+          failure.addSuppressed(rollbackFailure);
+        }
+        return failure;
+      }
+    }
+
+    private Throwable rollback() {
+      try {
+        connection.rollback();
+        return null;
+      } catch (Throwable failure) {
+        SqlContext.attach(failure, bridge.name, "ROLLBACK");
+        return failure;
+      }
+    }
+
+    /** Puts back auto-commit and isolation, then closes; always closes. The first failure, or null. */
+    private Throwable restoreAndClose() {
+      Throwable failure = null;
+      try {
+        if (restoreAutoCommit) {
+          connection.setAutoCommit(true);
+        }
+        if (savedIsolation != -1) {
+          connection.setTransactionIsolation(savedIsolation);
+        }
+      } catch (Throwable thrown) {
+        failure = thrown;
+      }
+      try {
+        connection.close();
+      } catch (Throwable thrown) {
+        if (failure == null) {
+          failure = thrown;
+        } else {
+          failure.addSuppressed(thrown);
+        }
+      }
+      return failure;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.weft.jdbc;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.Deadline;
+import dev.weft.RejectedException;
+import dev.weft.blocking.Adapters;
+import dev.weft.blocking.BlockingAdapter;
+import dev.weft.internal.loop.LoopImpl;
+import dev.weft.internal.loop.LoopThread;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every view of one bridge shares: the DataSource, the connection gate, the adapter that
+ * runs statements (one thread per connection) and the one that sends {@code Statement.cancel()}.
+ */
+final class JdbcBridge {
+  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+
+  final AsyncRuntime runtime;
+  final DataSource dataSource;
+  final String name;
+  final int maxConnections;
+  final int fetchSize;
+  final ConnectionGate gate;
+  final BlockingAdapter statements; // one thread per connection; never rejects while open (see below)
+  private final BlockingAdapter canceller; // Statement.cancel() is blocking I/O: never on a loop
+
+  JdbcBridge(AsyncRuntime runtime, DataSource dataSource, String name, int maxConnections, int maxQueue,
+      int fetchSize) {
+    this.runtime = runtime;
+    this.dataSource = dataSource;
+    this.name = name;
+    this.maxConnections = maxConnections;
+    this.fetchSize = fetchSize;
+    this.gate = new ConnectionGate(name, maxConnections, maxQueue);
+    // Each permit holder has at most one call on the adapter at a time; a finishing call may
+    // overlap with the next holder's for an instant, hence twice the threads, plus slack.
+    this.statements = Adapters.boundedPool(name)
+        .maxThreads(maxConnections)
+        .maxQueue(2 * maxConnections + 16)
+        .interruptOnCancel(false) // interrupts break drivers' sockets; Statement.cancel() stops the work
+        .build(runtime);
+    try {
+      this.canceller = Adapters.boundedPool(name + "-cancel")
+          .maxThreads(Math.min(2, maxConnections))
+          .maxQueue(2 * maxConnections + 16)
+          .interruptOnCancel(false)
+          .build(runtime);
+    } catch (RuntimeException failure) {
+      statements.close();
+      throw failure;
+    }
+  }
+
+  /** The loop for a new call's future: the caller's, or off any loop one of the runtime's. */
+  LoopImpl home() {
+    LoopImpl loop = LoopThread.currentLoop();
+    return loop != null ? loop : (LoopImpl) runtime.nextLoop();
+  }
+
+  /**
+   * Runs work that holds a connection permit on the statements adapter. If the adapter refuses
+   * (only when the runtime shut it down under us), runs it on a thread of its own instead: a
+   * holder must always get to return its connection. {@code task} handles its own failures.
+   */
+  void runHoldingConnection(Runnable task) {
+    try {
+      statements.run(task::run);
+    } catch (RejectedException closed) {
+      Thread thread = new Thread(task, runtime.name() + "-" + name + "-cleanup");
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  /** Sends {@code guard}'s running statement a cancel, on the canceller thread. Non-blocking. */
+  void cancelLater(StatementGuard guard) {
+    try {
+      canceller.run(guard::cancelRunning);
+    } catch (RejectedException full) {
+      LOG.warn("jdbc '{}' could not send Statement.cancel(): {}; the statement runs until it ends or its query"
+          + " timeout", name, full.getMessage());
+    }
+  }
+
+  /** The JDBC query timeout for {@code deadline}: whole seconds, rounded up; 0 for none. */
+  static int queryTimeoutSeconds(Deadline deadline) {
+    if (deadline == null) {
+      return 0;
+    }
+    long nanos = Math.max(1, deadline.remainingNanos());
+    long seconds = (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1);
+    return (int) Math.min(Integer.MAX_VALUE, seconds);
+  }
+
+  void close() {
+    gate.close(() -> {
+      statements.close();
+      canceller.close();
+    });
+  }
+}
