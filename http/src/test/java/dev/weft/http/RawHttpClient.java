@@ -48,6 +48,15 @@ final class RawHttpClient implements AutoCloseable {
 
   /** Reads one response: status line, headers, and a body framed by Content-Length, chunks, or the close. */
   RawResponse readResponse() throws IOException {
+    return readResponse(false);
+  }
+
+  /** Reads the response to a HEAD request, which never has a body. */
+  RawResponse readHeadResponse() throws IOException {
+    return readResponse(true);
+  }
+
+  private RawResponse readResponse(boolean toHead) throws IOException {
     String statusLine = readLine();
     if (statusLine == null) {
       throw new IOException("the server closed the connection before a response");
@@ -61,7 +70,7 @@ final class RawHttpClient implements AutoCloseable {
     }
     int status = Integer.parseInt(statusLine.split(" ")[1]);
     byte[] body;
-    if (status == 100 || status == 204 || status == 304) {
+    if (toHead || status == 100 || status == 204 || status == 304) {
       body = new byte[0];
     } else if (headers.containsKey("content-length")) {
       body = in.readNBytes(Integer.parseInt(headers.get("content-length").get(0)));

@@ -330,16 +330,17 @@ final class Exchange implements ResponseBodySubscriber.Outcome {
     }
     boolean noBody = headRequest || status == 204 || status == 304;
     boolean streamed = response.stream().isPresent();
+    boolean writeStream = streamed && !noBody;
     HttpResponseStatus nettyStatus = HttpResponseStatus.valueOf(status);
     HttpResponse message;
-    if (streamed) {
+    if (writeStream) {
       message = new DefaultHttpResponse(HttpVersion.HTTP_1_1, nettyStatus);
     } else {
       byte[] bytes = ResponseBodies.body(response);
       message = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, nettyStatus,
           noBody ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-      if (status != 204 && status != 304) {
-        message.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+      if (!streamed && status != 204 && status != 304) {
+        message.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length); // for HEAD too: what GET would send
       }
     }
     HttpHeaders headers = message.headers();
@@ -349,7 +350,7 @@ final class Exchange implements ResponseBodySubscriber.Outcome {
     if (!headers.contains(HttpHeaderNames.DATE)) {
       headers.set(HttpHeaderNames.DATE, HttpDate.now());
     }
-    if (streamed && !noBody) {
+    if (writeStream) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     if (closeAfter) {
@@ -357,7 +358,7 @@ final class Exchange implements ResponseBodySubscriber.Outcome {
     } else if (!head.protocolVersion().isKeepAliveDefault()) {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    if (streamed && !noBody) {
+    if (writeStream) {
       ctx.write(message);
       download = new ResponseBodySubscriber(ctx, this);
       response.stream().get().subscribe(download);
