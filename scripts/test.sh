@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-tools.sh
 ensure_build_tools
+ensure_http_test_tools
 mvn -B -ntp verify "$@"
