@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-tools.sh
 ensure_build_tools
+ensure_http_test_tools # curl and wrk, real clients for the HTTP server's tests
 
 # PostgreSQL for the jdbc-bridge integration tests: a throw-away server (scripts/postgres.sh),
 # stopped when the tests end, unless WEFT_PG_URL already names one or this checkout's server runs.

@@ -39,3 +39,13 @@ jdks_at_least() {
     fi
   done
 }
+
+# curl and wrk, the real clients of the HTTP module's tests (which skip without them).
+ensure_http_test_tools() {
+  local missing=()
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
+  fi
+}

@@ -1,6 +1,12 @@
 /**
- * HTTP/1.1 server and client on Weft's loops (see its issue).
+ * An HTTP/1.1 server on Weft's loops.
  *
- * <p>This module is a placeholder until its issue lands; it holds no API yet.
+ * <p>{@link dev.weft.http.HttpServer#builder HttpServer.builder(runtime)} declares routes — async
+ * handlers that run on the connection's loop, blocking handlers that run on a bounded
+ * {@linkplain dev.weft.blocking.BlockingAdapter adapter}, streaming handlers that read the request
+ * body with back-pressure — and the limits that protect the service: concurrent requests (503),
+ * request timeout, body size (413), header size (431), initial line length (414), idle
+ * connections. Connections are Netty channels registered on the runtime's own loops, so a request
+ * is read, handled and answered on one thread with no hop between network and handler.
  */
 package dev.weft.http;
