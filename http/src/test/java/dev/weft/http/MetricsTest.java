@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,14 @@ class MetricsTest {
           BodyHandlers.discarding());
     }
 
+    // the server counts a response once its last byte is written, which may be just after the
+    // client has read it: wait (bounded) for the count to catch up
     HttpServerMetrics metrics = server.metrics();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while ((metrics.responses() < 7 || metrics.inFlight() != 0) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      metrics = server.metrics();
+    }
 
     assertThat(metrics.responses2xx()).isEqualTo(3);
     assertThat(metrics.responses3xx()).isEqualTo(1);
