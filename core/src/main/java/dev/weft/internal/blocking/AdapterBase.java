@@ -151,6 +151,14 @@ abstract class AdapterBase implements BlockingAdapter {
     return rejected;
   }
 
+  /** Reports {@code task} once if it has been running on {@code runner} past the slow-call threshold. */
+  final void checkSlowCall(CallTask<?> task, Thread runner, long now) {
+    if (task != null && !task.slowReported && runner != null && task.isRunning()
+        && now - task.startedAt > settings.slowCallNanos()) {
+      reportSlowCall(task, runner, now);
+    }
+  }
+
   void reportSlowCall(CallTask<?> task, Thread thread, long now) {
     task.slowReported = true;
     long runningFor = now - task.startedAt;

@@ -186,10 +186,7 @@ public final class BoundedPool extends AdapterBase {
   @Override
   void checkSlowCalls(long now) {
     for (Worker worker : workers) {
-      CallTask<?> task = worker.current;
-      if (task != null && !task.slowReported && task.isRunning() && now - task.startedAt > settings.slowCallNanos()) {
-        reportSlowCall(task, worker.thread, now);
-      }
+      checkSlowCall(worker.current, worker.thread, now);
     }
   }
 

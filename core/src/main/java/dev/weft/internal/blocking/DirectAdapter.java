@@ -71,10 +71,7 @@ public final class DirectAdapter extends AdapterBase {
   @Override
   void checkSlowCalls(long now) {
     for (CallTask<?> task : running) {
-      Thread runner = task.runner();
-      if (!task.slowReported && runner != null && task.isRunning() && now - task.startedAt > settings.slowCallNanos()) {
-        reportSlowCall(task, runner, now);
-      }
+      checkSlowCall(task, task.runner(), now);
     }
   }
 
