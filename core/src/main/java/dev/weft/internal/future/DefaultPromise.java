@@ -90,9 +90,16 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   private volatile Completion callbacks; // pending callbacks, newest first; DRAINED once handed over
   private volatile Hook cancelHooks; // producer-stopping actions; HOOKS_CLOSED once completed
   private volatile boolean observed; // a registered consumer will receive a failure
+  private Future<?> source; // derived futures: what a cancel cancels; read and cleared by the winning completer
 
   public DefaultPromise(LoopImpl home) {
+    this(home, null);
+  }
+
+  /** A derived future: cancelling it cancels {@code source} (a field, not a hook: one object less). */
+  private DefaultPromise(LoopImpl home, Future<?> source) {
     this.home = Objects.requireNonNull(home, "home");
+    this.source = source;
   }
 
   /**
@@ -151,8 +158,13 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
       }
     }
     Hook hooks = (Hook) HOOKS.getAndSet(this, HOOKS_CLOSED);
+    Future<?> derivedFrom = source;
+    source = null; // a completed future no longer keeps its source reachable
     if (byCancel) {
       runHooks(hooks);
+      if (derivedFrom != null) {
+        cancelUpstream(derivedFrom);
+      }
     }
     if (CALLBACKS.compareAndSet(this, null, DRAINED)) {
       return true; // nobody waits
@@ -366,8 +378,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   @Override
   public <U> Future<U> map(Function<? super T, ? extends U> fn) {
     Objects.requireNonNull(fn, "fn");
-    DefaultPromise<U> target = new DefaultPromise<>(home);
-    target.cancelsUpstream(this);
+    DefaultPromise<U> target = new DefaultPromise<>(home, this);
     addCompletion(new Completions.Map<>(target, fn), true);
     return target;
   }
@@ -375,8 +386,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   @Override
   public <U> Future<U> flatMap(Function<? super T, ? extends Future<U>> fn) {
     Objects.requireNonNull(fn, "fn");
-    DefaultPromise<U> target = new DefaultPromise<>(home);
-    target.cancelsUpstream(this);
+    DefaultPromise<U> target = new DefaultPromise<>(home, this);
     addCompletion(new Completions.FlatMap<>(target, fn), true);
     return target;
   }
@@ -384,8 +394,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   @Override
   public Future<T> recover(Function<? super Throwable, ? extends T> fn) {
     Objects.requireNonNull(fn, "fn");
-    DefaultPromise<T> target = new DefaultPromise<>(home);
-    target.cancelsUpstream(this);
+    DefaultPromise<T> target = new DefaultPromise<>(home, this);
     addCompletion(new Completions.Recover<>(target, fn), true);
     return target;
   }
@@ -397,8 +406,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
       throw new IllegalArgumentException("timeout must be > 0 (was " + timeout + ")");
     }
     long nanos = saturatedNanos(timeout);
-    DefaultPromise<T> target = new DefaultPromise<>(home);
-    target.cancelsUpstream(this);
+    DefaultPromise<T> target = new DefaultPromise<>(home, this);
     if (isDone()) {
       addCompletion(new Completions.Relay(target), true);
       return target;
