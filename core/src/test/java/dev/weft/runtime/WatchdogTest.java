@@ -44,7 +44,7 @@ class WatchdogTest {
   private static final Duration INTERVAL = Duration.ofMillis(20);
   private static final Duration BLOCK = Duration.ofMillis(300);
   private static final long STALL_NANOS = THRESHOLD.toNanos() / 2; // a gap in loop progress this long is noise
-  private static final int ATTEMPTS = 3;
+  private static final int ATTEMPTS = 5;
 
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Logger watchdogLogger = (Logger) LoggerFactory.getLogger("dev.weft.internal.watchdog.LoopWatchdog");
@@ -126,12 +126,16 @@ class WatchdogTest {
         assertions.accept(result);
         return;
       } catch (AssertionError failure) {
-        if (!result.disturbed()) {
+        // A 300 ms block seen only after it ended means the watchdog thread itself got no CPU for
+        // 200 ms (a starved machine): that, too, says nothing about the code under test.
+        boolean watchdogStarved = result.warnings().stream()
+            .anyMatch(warning -> warning.contains("recovered before its stack could be taken"));
+        if (!result.disturbed() && !watchdogStarved) {
           throw failure;
         }
         if (attempt == ATTEMPTS) {
-          throw new AssertionError("the loop thread stalled for " + STALL_NANOS / 1_000_000 + " ms or more outside "
-              + "the scenario in each of " + ATTEMPTS + " attempts: the machine is too noisy to judge", failure);
+          throw new AssertionError("the loop or watchdog thread stalled (" + STALL_NANOS / 1_000_000 + " ms or more "
+              + "outside the scenario) in each of " + ATTEMPTS + " attempts: the machine is too noisy to judge", failure);
         }
       }
     }
