@@ -26,6 +26,12 @@ final class ItemDatabase implements AutoCloseable {
   /** The query, by primary key. */
   static final String SELECT = "SELECT name FROM item WHERE id = ?";
 
+  static {
+    // slf4j-simple logs HikariCP's start and shutdown at INFO, in the middle of JMH's iteration
+    // lines; -Dorg.slf4j.simpleLogger.log.com.zaxxer.hikari=info brings them back
+    System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+  }
+
   private final HikariDataSource pool;
 
   /**
