@@ -54,6 +54,8 @@ final class Catalog {
         return "Task group: fork/join of completed children";
       case "ForkJoinBlockingBenchmark":
         return "Task group: fork/join of blocking children";
+      case "JdbcBridgeBenchmark":
+        return "JDBC bridge vs raw JDBC (same HikariCP pool, H2 in memory)";
       default:
         return benchmark;
     }
@@ -78,6 +80,8 @@ final class Catalog {
       case "ForkJoinAsyncBenchmark":
       case "ForkJoinBlockingBenchmark":
         return "ns per child";
+      case "JdbcBridgeBenchmark":
+        return "µs per query";
       default:
         return jmhUnit;
     }
@@ -108,6 +112,8 @@ final class Catalog {
         return List.of("weftTaskGroup", "completableFutureAllOf");
       case "ForkJoinBlockingBenchmark":
         return List.of("weftTaskGroupPool", "weftTaskGroupVirtual", "completableFutureAllOf", "structuredTaskScope");
+      case "JdbcBridgeBenchmark":
+        return List.of("weft", "jdbc");
       default:
         return List.of("weft", "completableFuture");
     }
@@ -117,6 +123,9 @@ final class Catalog {
   static String label(String benchmark, String key) {
     if (benchmark.equals("LoopHopBenchmark")) {
       return key.equals("weft") ? "Weft loop (Netty IoEventLoop)" : "Vert.x event-loop context";
+    }
+    if (benchmark.equals("JdbcBridgeBenchmark")) {
+      return key.equals("weft") ? "Weft JDBC bridge" : "raw JDBC, same pool";
     }
     return LABELS.getOrDefault(key, key);
   }
@@ -176,6 +185,8 @@ final class Catalog {
         return value + " children";
       case "callbacks":
         return value + (value.equals("1") ? " callback" : " callbacks");
+      case "inFlight":
+        return value + (value.equals("1") ? " query in flight" : " queries in flight");
       default:
         return parameter + "=" + value;
     }
