@@ -67,7 +67,9 @@ public interface HttpServer extends AutoCloseable {
    * {@code Connection: close} — for at most {@code gracePeriod}. Requests that arrive on open
    * connections meanwhile get {@code 503}. When the grace period ends, the remaining connections
    * are closed and their handlers' futures cancelled. Idempotent: later calls return the same
-   * future. Does not block and may be called on any thread, loops included.
+   * future. May be called on any thread, loops included. Called off the loops, it returns once the
+   * listening socket is closed (so a connection attempted after it returns is refused), waiting at
+   * most a second for that; on a loop it does not wait at all.
    *
    * @param gracePeriod how long requests in flight may take to finish, {@code >= 0}
    * @return a future that succeeds once every connection is closed; it is homed on one of the

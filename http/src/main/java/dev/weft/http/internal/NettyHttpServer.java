@@ -130,12 +130,17 @@ public final class NettyHttpServer implements HttpServer {
       }
     };
     state.startShutdown(checkDone);
-    listener.close().addListener(closed -> {
+    io.netty.channel.ChannelFuture closing = listener.close().addListener(closed -> {
       for (HttpConnection connection : state.connections()) {
         connection.drainForShutdown();
       }
       checkDone.run();
     });
+    if (LoopThread.currentLoop() == null) {
+      // "stops accepting at once" for a caller off the loops: the socket is closed on its loop, so
+      // wait (briefly) for it. On a loop, waiting could block the very loop that closes it.
+      closing.awaitUninterruptibly(1_000);
+    }
     long graceNanos = gracePeriod.toNanos();
     home.scheduleInternal(() -> {
       if (!done.isDone()) {
