@@ -138,8 +138,12 @@ public final class NettyHttpServer implements HttpServer {
     });
     if (LoopThread.currentLoop() == null) {
       // "stops accepting at once" for a caller off the loops: the socket is closed on its loop, so
-      // wait (briefly) for it. On a loop, waiting could block the very loop that closes it.
-      closing.awaitUninterruptibly(1_000);
+      // wait (briefly) for it. On a loop, waiting could block the very loop that closes it. The JDK
+      // releases a selector-registered socket only at the selector's next pass, so also wait for
+      // one more task on that loop, which runs after that pass.
+      if (closing.awaitUninterruptibly(1_000)) {
+        listener.eventLoop().submit(() -> { }).awaitUninterruptibly(1_000);
+      }
     }
     long graceNanos = gracePeriod.toNanos();
     home.scheduleInternal(() -> {
