@@ -1,5 +1,7 @@
 package dev.weft.benchmarks.adapters;
 
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import org.openjdk.jmh.infra.Blackhole;
 
 /*
@@ -12,9 +14,26 @@ import org.openjdk.jmh.infra.Blackhole;
  * loop's task queue and ends through the signal's volatile write, both happens-before edges.
  */
 
-/** Runs {@code total} calls through a site, {@code window} at a time, on the site's loop. */
-final class Driver implements Sink, Runnable {
-  private final CallSite site;
+/**
+ * Runs {@code total} calls, {@code window} at a time, on a loop: through a {@link CallSite}, or
+ * through any {@link Starter} (the JDBC suite's queries).
+ */
+public final class Driver implements Sink, Runnable {
+
+  /** Starts call number {@code index} on the loop; its outcome must reach {@code done} on the loop. */
+  @FunctionalInterface
+  public interface Starter {
+    /**
+     * Starts one call.
+     *
+     * @param index the call's number in its batch, from 0
+     * @param done receives the result, or the failure, on the loop
+     */
+    void start(int index, BiConsumer<Object, Throwable> done);
+  }
+
+  private final Executor loop;
+  private final Starter starter;
   private final int window;
   private final int total;
   private final BatchSignal signal = new BatchSignal();
@@ -25,10 +44,23 @@ final class Driver implements Sink, Runnable {
   private boolean pumping;
 
   Driver(CallSite site, int window, int total) {
-    this.site = site;
+    this(site.loop(), (index, done) -> site.call(), window, total);
+    site.bind(this);
+  }
+
+  /**
+   * A driver of calls started by {@code starter} on {@code loop}.
+   *
+   * @param loop runs tasks on the loop where calls start and results arrive
+   * @param starter starts one call
+   * @param window calls in flight at most
+   * @param total calls per batch
+   */
+  public Driver(Executor loop, Starter starter, int window, int total) {
+    this.loop = loop;
+    this.starter = starter;
     this.window = window;
     this.total = total;
-    site.bind(this);
   }
 
   /**
@@ -36,10 +68,10 @@ final class Driver implements Sink, Runnable {
    *
    * @param blackhole consumes every result
    */
-  void runBatch(Blackhole blackhole) {
+  public void runBatch(Blackhole blackhole) {
     this.blackhole = blackhole;
     signal.arm();
-    site.loop().execute(this);
+    loop.execute(this);
     signal.await();
   }
 
@@ -75,8 +107,7 @@ final class Driver implements Sink, Runnable {
     try {
       while (credits > 0 && started < total) {
         credits--;
-        started++;
-        site.call();
+        starter.start(started++, this);
       }
     } catch (Throwable failure) {
       signal.fail(failure);

@@ -2,6 +2,7 @@ package dev.weft.benchmarks.jdbc;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.benchmarks.adapters.Driver;
 import dev.weft.jdbc.AsyncJdbc;
 import dev.weft.jdbc.JdbcOptions;
 import dev.weft.jdbc.RowMapper;
@@ -94,8 +95,8 @@ public class JdbcBridgeBenchmark {
   private AsyncRuntime runtime;
   private AsyncJdbc bridge;
   private ThreadPoolExecutor workers;
-  private QueryBatch weftBatch;
-  private QueryBatch jdbcBatch; // used at inFlight=64 only: at 1 the raw query runs on the JMH thread
+  private Driver weftBatch;
+  private Driver jdbcBatch; // used at inFlight=64 only: at 1 the raw query runs on the JMH thread
 
   /**
    * Creates the database and its pool, a Weft runtime with one loop, the bridge over the pool and
@@ -116,9 +117,11 @@ public class JdbcBridgeBenchmark {
     Loop loop = runtime.loops().get(0);
     bridge = AsyncJdbc.create(runtime, database.dataSource(), JdbcOptions.defaults());
     workers = new ThreadPoolExecutor(POOL, POOL, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
-    weftBatch = new QueryBatch(loop, (key, done) -> bridge.query(ItemDatabase.SELECT, NAME, key).onComplete(done),
+    weftBatch = new Driver(loop::execute,
+        (index, done) -> bridge.query(ItemDatabase.SELECT, NAME, ItemDatabase.key(index)).onComplete(done),
         inFlight, QUERIES);
-    jdbcBatch = new QueryBatch(loop, (key, done) -> workers.execute(() -> {
+    jdbcBatch = new Driver(loop::execute, (index, done) -> workers.execute(() -> {
+      Integer key = ItemDatabase.key(index);
       Object rows;
       try {
         rows = database.select(key);
@@ -147,7 +150,7 @@ public class JdbcBridgeBenchmark {
   @Benchmark
   @OperationsPerInvocation(QUERIES)
   public void weft(Blackhole blackhole) {
-    weftBatch.run(blackhole);
+    weftBatch.runBatch(blackhole);
   }
 
   /**
@@ -165,7 +168,7 @@ public class JdbcBridgeBenchmark {
         blackhole.consume(database.select(ItemDatabase.key(n)));
       }
     } else {
-      jdbcBatch.run(blackhole);
+      jdbcBatch.runBatch(blackhole);
     }
   }
 }
