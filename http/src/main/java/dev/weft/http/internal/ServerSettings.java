@@ -1,5 +1,8 @@
 package dev.weft.http.internal;
 
+import static dev.weft.http.internal.SettingChecks.checkDuration;
+import static dev.weft.http.internal.SettingChecks.checkRange;
+
 import java.time.Duration;
 
 /**
@@ -28,7 +31,6 @@ public record ServerSettings(
 
   private static final int KIB = 1024;
   private static final int MIB = 1024 * KIB;
-  private static final Duration MAX_DURATION = Duration.ofHours(1);
 
   public static Builder builder() {
     return new Builder();
@@ -63,18 +65,6 @@ public record ServerSettings(
       checkDuration("shutdownGracePeriod", shutdownGracePeriod, Duration.ZERO);
       return new ServerSettings(maxConcurrentRequests, requestTimeout.toNanos(), idleTimeout.toNanos(), maxBodySize,
           maxHeaderSize, maxInitialLineLength, streamingBufferSize, retryAfter.getSeconds(), shutdownGracePeriod);
-    }
-
-    private static void checkRange(String name, int value, int min, int max, String unit) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + unit + " (was " + value + ")");
-      }
-    }
-
-    private static void checkDuration(String name, Duration value, Duration min) {
-      if (value == null || value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
-        throw new IllegalArgumentException(name + " must be between " + min + " and " + MAX_DURATION + " (was " + value + ")");
-      }
     }
   }
 }

@@ -1,0 +1,189 @@
+package dev.weft.http.internal.client;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.Context;
+import dev.weft.Deadline;
+import dev.weft.Loop;
+import dev.weft.RejectedException;
+import dev.weft.future.Future;
+import dev.weft.future.Promise;
+import dev.weft.http.HttpClient;
+import dev.weft.http.HttpClientMetrics;
+import dev.weft.http.HttpRequest;
+import dev.weft.http.HttpResponse;
+import dev.weft.http.StreamingHttpResponse;
+import dev.weft.internal.loop.DefaultAsyncRuntime;
+import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLException;
+
+/**
+ * The client: a pool per origin, each on one of the runtime's loops (chosen round-robin when the
+ * origin is first used), and the calls' promises homed on their callers' loops.
+ */
+public final class DefaultHttpClient implements HttpClient {
+  private final DefaultAsyncRuntime runtime;
+  private final ClientSettings settings;
+  private final SslContext sslContext;
+  private final ConcurrentHashMap<Origin, OriginPool> pools = new ConcurrentHashMap<>();
+  private final List<OriginPool> poolsInOrder = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  public DefaultHttpClient(AsyncRuntime runtime, ClientSettings settings) {
+    if (!(runtime instanceof DefaultAsyncRuntime)) {
+      throw new IllegalArgumentException("the HTTP client needs a runtime made by AsyncRuntime.create() or its builder "
+          + "(was " + runtime.getClass().getName() + ")");
+    }
+    this.runtime = (DefaultAsyncRuntime) runtime;
+    this.settings = settings;
+    this.sslContext = buildSslContext(settings);
+  }
+
+  private static SslContext buildSslContext(ClientSettings settings) {
+    SslContextBuilder builder = SslContextBuilder.forClient()
+        .sslProvider(SslProvider.JDK)
+        .endpointIdentificationAlgorithm("HTTPS"); // hostname verification, always
+    if (settings.trustManagerFactory() != null) {
+      builder.trustManager(settings.trustManagerFactory());
+    } else if (settings.trustCertificates() != null) {
+      try (InputStream pem = Files.newInputStream(settings.trustCertificates())) {
+        builder.trustManager(pem);
+        return builder.build();
+      } catch (IOException | IllegalArgumentException unreadable) {
+        throw new IllegalArgumentException("trustCertificates: cannot read PEM certificates from "
+            + settings.trustCertificates() + ": " + unreadable.getMessage(), unreadable);
+      }
+    }
+    try {
+      return builder.build();
+    } catch (SSLException failure) {
+      throw new IllegalArgumentException("cannot set up TLS for the HTTP client: " + failure.getMessage(), failure);
+    }
+  }
+
+  @Override
+  public Future<HttpResponse> send(HttpRequest request) {
+    return start(request, false);
+  }
+
+  @Override
+  public Future<StreamingHttpResponse> stream(HttpRequest request) {
+    return start(request, true);
+  }
+
+  private <R> Future<R> start(HttpRequest request, boolean streaming) {
+    if (closed) {
+      throw new RejectedException("HTTP client is closed: " + request + " refused");
+    }
+    Loop caller = Loop.current();
+    Promise<R> promise = (caller != null ? caller : runtime.nextLoop()).newPromise();
+    long contextRemaining = Context.current().deadline().map(Deadline::remainingNanos).orElse(Long.MAX_VALUE);
+    Call<R> call = new Call<>(promise, streaming, request, settings.requestTimeoutNanos(), contextRemaining);
+    submit(call, request);
+    promise.onCancel(() -> {
+      Exchange current = call.current;
+      if (current != null) {
+        runOn(current.pool, current::cancel);
+      }
+    });
+    return promise;
+  }
+
+  /** Admits a hop on its origin's pool and hands it to the pool's loop; throws RejectedException. */
+  private void submit(Call<?> call, HttpRequest request) {
+    OriginPool pool = pool(Origin.of(request.uri()));
+    pool.admit();
+    if (closed) {
+      pool.unadmit();
+      throw new RejectedException("HTTP client is closed: " + request + " refused");
+    }
+    Exchange exchange = new Exchange(call, pool, request, false);
+    call.current = exchange;
+    try {
+      pool.eventLoop().execute(() -> pool.enqueue(exchange));
+    } catch (RejectedExecutionException shutDown) {
+      pool.unadmit();
+      throw new RejectedException("HTTP client: the runtime is shutting down; " + request + " refused");
+    }
+  }
+
+  /** On the loop of the hop that got the redirect: the next hop, on its own origin's pool. */
+  void follow(Call<?> call, HttpRequest next) {
+    call.redirects++;
+    try {
+      submit(call, next);
+    } catch (RejectedException refused) {
+      call.promise.fail(refused);
+    }
+  }
+
+  private OriginPool pool(Origin origin) {
+    OriginPool pool = pools.get(origin);
+    if (pool != null) {
+      return pool;
+    }
+    return pools.computeIfAbsent(origin, key -> {
+      EventLoop loop = runtime.nextLoop().eventLoop();
+      OriginPool created = new OriginPool(this, key, loop, settings);
+      poolsInOrder.add(created);
+      return created;
+    });
+  }
+
+  private static void runOn(OriginPool pool, Runnable task) {
+    try {
+      pool.eventLoop().execute(task);
+    } catch (RejectedExecutionException shutDown) {
+      // the loops are gone, and with them the connections
+    }
+  }
+
+  SslContext sslContext() {
+    return sslContext;
+  }
+
+  /** Looks up a host name on the runtime's blocking adapter: the JDK's resolver blocks. */
+  Future<InetAddress> lookUp(String host) {
+    return runtime.blocking().call(() -> InetAddress.getByName(host));
+  }
+
+  void reportUnhandled(String description, Throwable failure) {
+    runtime.reportUnhandled(description, failure);
+  }
+
+  @Override
+  public HttpClientMetrics metrics() {
+    List<HttpClientMetrics.Origin> origins = new ArrayList<>(poolsInOrder.size());
+    for (OriginPool pool : poolsInOrder) {
+      origins.add(pool.metrics());
+    }
+    return new HttpClientMetrics(origins);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (OriginPool pool : poolsInOrder) {
+      runOn(pool, pool::close);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HttpClient" + poolsInOrder;
+  }
+}

@@ -1,0 +1,269 @@
+package dev.weft.http.internal.client;
+
+import dev.weft.RejectedException;
+import dev.weft.http.HttpClientException;
+import dev.weft.http.HttpClientMetrics;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.AtomicHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The connections of one origin and the requests waiting for them. All state but the admission
+ * counter and the metrics is confined to one loop, the pool's: its connections' channels are
+ * registered there too, so an exchange never crosses threads between the pool and its socket.
+ *
+ * <p>Invariants (on the loop): {@code open == connections.size()}, {@code open <=
+ * maxConnectionsPerOrigin}, {@code connecting <= open}; every idle connection is usable or about
+ * to be counted out by its close future; {@code waiting} holds only QUEUED exchanges. Off the loop,
+ * {@code admitted} counts calls between admission and the end of their exchange, never above
+ * {@code maxConnectionsPerOrigin + maxPendingRequests}.
+ */
+final class OriginPool {
+  private static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
+
+  private final DefaultHttpClient client;
+  private final Origin origin;
+  private final EventLoop eventLoop;
+  private final ClientSettings settings;
+  private final int capacity;
+  private final AtomicInteger admitted = new AtomicInteger();
+
+  private final Set<ClientConnection> connections = new LinkedHashSet<>();
+  private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>(); // most recently used first
+  private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
+  private int connecting;
+  private boolean closed;
+
+  // written on the loop, read by metrics() from any thread
+  private volatile int activeGauge;
+  private volatile int idleGauge;
+  private volatile int connectingGauge;
+  private volatile int pendingGauge;
+  private final LongAdder opened = new LongAdder();
+  private final LongAdder responses = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final AtomicHistogram latency = new AtomicHistogram(HIGHEST_NANOS, 2);
+
+  OriginPool(DefaultHttpClient client, Origin origin, EventLoop eventLoop, ClientSettings settings) {
+    this.client = client;
+    this.origin = origin;
+    this.eventLoop = eventLoop;
+    this.settings = settings;
+    this.capacity = settings.maxConnectionsPerOrigin() + settings.maxPendingRequests();
+  }
+
+  DefaultHttpClient client() {
+    return client;
+  }
+
+  Origin origin() {
+    return origin;
+  }
+
+  EventLoop eventLoop() {
+    return eventLoop;
+  }
+
+  ClientSettings settings() {
+    return settings;
+  }
+
+  /** Takes an admission slot, on the caller's thread; refuses at once when connections and queue are full. */
+  void admit() {
+    for (;;) {
+      int now = admitted.get();
+      if (now >= capacity) {
+        rejected.increment();
+        throw new RejectedException("HTTP client: origin " + origin + " is saturated: " + activeGauge + " of "
+            + settings.maxConnectionsPerOrigin() + " connections busy (maxConnectionsPerOrigin) and " + pendingGauge
+            + " of " + settings.maxPendingRequests() + " requests waiting (maxPendingRequests); the origin is slower "
+            + "than the load: shed or slow down load, or raise the limits");
+      }
+      if (admitted.compareAndSet(now, now + 1)) {
+        return;
+      }
+    }
+  }
+
+  /** Gives back a slot taken by {@link #admit} whose exchange never reached the loop. */
+  void unadmit() {
+    admitted.decrementAndGet();
+  }
+
+  /** On the loop: a new exchange wants a connection. */
+  void enqueue(Exchange exchange) {
+    if (exchange.call.promise.isDone()) {
+      unadmit(); // cancelled (or failed) before it got here
+      return;
+    }
+    exchange.armTimer();
+    if (closed) {
+      exchange.clientClosed();
+      return;
+    }
+    dispatchOrWait(exchange, false);
+  }
+
+  /** On the loop: a stale pooled connection failed an idempotent request; it goes first in line. */
+  void retry(Exchange exchange) {
+    exchange.call.current = exchange;
+    exchange.armTimer();
+    if (closed) {
+      exchange.clientClosed();
+      return;
+    }
+    dispatchOrWait(exchange, true);
+  }
+
+  private void dispatchOrWait(Exchange exchange, boolean first) {
+    ClientConnection connection;
+    while ((connection = idle.pollFirst()) != null) {
+      if (connection.isUsable()) {
+        connection.leaveIdle();
+        exchange.start(connection);
+        updateGauges();
+        return;
+      }
+    }
+    if (first) {
+      waiting.addFirst(exchange);
+    } else {
+      waiting.addLast(exchange);
+    }
+    openIfNeeded();
+    updateGauges();
+  }
+
+  private void openIfNeeded() {
+    while (!closed && waiting.size() > connecting && connections.size() < settings.maxConnectionsPerOrigin()) {
+      ClientConnection connection = new ClientConnection(this);
+      connections.add(connection);
+      connecting++;
+      opened.increment();
+      connection.open();
+    }
+  }
+
+  /** On the loop: a connection is open (and through its handshake). */
+  void connected(ClientConnection connection) {
+    connecting--;
+    if (closed) {
+      connection.close();
+    } else {
+      hand(connection);
+    }
+    updateGauges();
+  }
+
+  /** On the loop: opening a connection failed; the request first in line gets the failure. */
+  void connectFailed(ClientConnection connection, HttpClientException failure) {
+    Exchange first = waiting.peekFirst();
+    if (first != null) {
+      first.fail(failure);
+    }
+  }
+
+  /** On the loop: a connection's channel closed, whatever closed it. */
+  void connectionClosed(ClientConnection connection, boolean established) {
+    if (!connections.remove(connection)) {
+      return;
+    }
+    if (!established) {
+      connecting--;
+    }
+    idle.remove(connection);
+    openIfNeeded();
+    updateGauges();
+  }
+
+  /** On the loop: an exchange ended; frees its slot and gives its connection back or closes it. */
+  void ended(Exchange exchange, boolean wasQueued, ClientConnection connection, boolean reusable) {
+    admitted.decrementAndGet();
+    if (wasQueued) {
+      waiting.remove(exchange);
+    }
+    if (connection != null) {
+      connection.unbind();
+      if (reusable && !closed && connection.isUsable()) {
+        hand(connection);
+      } else {
+        connection.close();
+      }
+    }
+    updateGauges();
+  }
+
+  /** Gives a free connection to the first waiting exchange, or to the idle stack. */
+  private void hand(ClientConnection connection) {
+    Exchange next = waiting.pollFirst();
+    if (next != null) {
+      next.start(connection);
+    } else {
+      idle.addFirst(connection);
+      connection.enterIdle();
+    }
+  }
+
+  void responded(long nanos) {
+    responses.increment();
+    latency.recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
+  }
+
+  void failed() {
+    failures.increment();
+  }
+
+  /** On the loop: fails everything waiting or running and closes every connection. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<Exchange> queued = new ArrayList<>(waiting);
+    for (Exchange exchange : queued) {
+      exchange.clientClosed();
+    }
+    for (ClientConnection connection : new ArrayList<>(connections)) {
+      Exchange running = connection.current();
+      if (running != null) {
+        running.clientClosed();
+      }
+      connection.close();
+    }
+    updateGauges();
+  }
+
+  String describeLoad() {
+    return activeGauge + " of " + settings.maxConnectionsPerOrigin() + " connections busy, " + pendingGauge
+        + " requests waiting";
+  }
+
+  private void updateGauges() {
+    int idleNow = idle.size();
+    idleGauge = idleNow;
+    connectingGauge = connecting;
+    activeGauge = connections.size() - idleNow - connecting;
+    pendingGauge = waiting.size();
+  }
+
+  HttpClientMetrics.Origin metrics() {
+    Histogram copy = latency.copy();
+    return new HttpClientMetrics.Origin(origin.toString(), activeGauge, idleGauge, connectingGauge, pendingGauge,
+        opened.sum(), responses.sum(), failures.sum(), rejected.sum(), percentile(copy, 50), percentile(copy, 90),
+        percentile(copy, 99), Duration.ofNanos(copy.getTotalCount() == 0 ? 0 : copy.getMaxValue()));
+  }
+
+  private static Duration percentile(Histogram histogram, double percentile) {
+    return Duration.ofNanos(histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile));
+  }
+}
