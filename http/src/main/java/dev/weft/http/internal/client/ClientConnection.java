@@ -41,6 +41,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private final OriginPool pool;
   private final long connectStartNanos = System.nanoTime();
   private Channel channel;
+  private ChannelFuture connectFuture;
   private Exchange exchange;
   private Exchange lastStarted;
   private int exchangesStarted;
@@ -113,6 +114,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
           }
         })
         .connect(new InetSocketAddress(address, origin.port()));
+    connectFuture = connected;
     channel = connected.channel();
     channel.closeFuture().addListener(f -> closed());
     connected.addListener(f -> {
@@ -193,6 +195,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     closed = true;
     if (idleTimer != null) {
       idleTimer.cancel(false);
+    }
+    if (failure == null && connectFuture != null && connectFuture.cause() != null) {
+      failure = connectFuture.cause(); // Netty closes a channel whose connect failed before telling us why
     }
     if (!established && !connectFailureReported) {
       reportConnectFailure(failure != null ? classify(failure) : new HttpClientException(
