@@ -102,8 +102,11 @@ final class OriginPool {
 
   /** On the loop: a new exchange wants a connection. */
   void enqueue(Exchange exchange) {
+    if (exchange.isEnded()) {
+      return; // cancelled on its way here: finish() already freed its slot
+    }
     if (exchange.call.promise.isDone()) {
-      unadmit(); // cancelled (or failed) before it got here
+      exchange.cancel(); // cancelled before its cancel hook was registered: frees its slot once
       return;
     }
     exchange.armTimer();
