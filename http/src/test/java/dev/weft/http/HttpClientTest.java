@@ -87,6 +87,10 @@ class HttpClientTest {
       assertThat(response.header("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
       assertThat(response.bodyAsString()).isEqualTo("hello");
       assertThat(response.uri()).isEqualTo(uri("/hello"));
+      HttpClientMetrics.Origin numbers = origin(client);
+      assertThat(numbers.requests()).isEqualTo(2);
+      assertThat(numbers.latencyP50()).isPositive().isLessThanOrEqualTo(numbers.latencyMax());
+      assertThat(numbers.idleConnections()).isEqualTo(1);
     }
   }
 
