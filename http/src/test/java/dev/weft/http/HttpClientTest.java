@@ -412,6 +412,115 @@ class HttpClientTest {
   }
 
   @Test
+  void aBodyEndedByTheServerClosingIsAResponse() throws Exception {
+    try (ScriptedServer closer = new ScriptedServer((socket, n) -> {
+           ScriptedServer.readHead(socket.getInputStream());
+           ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello, until the close");
+           socket.close();
+         });
+         HttpClient client = HttpClient.builder(runtime).build()) {
+      assertThat(client.get(closer.uri("/")).join().bodyAsString()).isEqualTo("hello, until the close");
+      BodyCollector collector = new BodyCollector(0);
+      client.stream(HttpRequest.get(closer.uri("/"))).join().body().subscribe(collector);
+      collector.digest.get(10, TimeUnit.SECONDS);
+      assertThat(collector.received.get()).isEqualTo("hello, until the close".length());
+      assertThat(origin(client).failures()).isZero();
+    }
+  }
+
+  @Test
+  void headAnd304ResponsesHaveNoBodyWhateverTheirContentLength() throws Exception {
+    try (ScriptedServer server = new ScriptedServer((socket, n) -> {
+           InputStream in = socket.getInputStream();
+           String head;
+           while ((head = ScriptedServer.readHead(in)) != null) {
+             ScriptedServer.write(socket, head.startsWith("HEAD")
+                 ? "HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\n"
+                 : "HTTP/1.1 304 Not Modified\r\nContent-Length: 104857600\r\n\r\n");
+           }
+         });
+         HttpClient client = HttpClient.builder(runtime).maxResponseBodySize(1000).build()) {
+      HttpResponse head = client.send(HttpRequest.builder("HEAD", server.uri("/")).build()).join();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.body()).isEmpty();
+      HttpResponse notModified = client.get(server.uri("/")).join();
+      assertThat(notModified.status()).isEqualTo(304);
+      assertThat(notModified.header("Content-Length")).contains("104857600");
+      assertThat(origin(client).connectionsOpened()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aStreamedBodyIsBoundedByTheContextDeadlineAndSaysSo() throws Exception {
+    try (ScriptedServer staller = new ScriptedServer((socket, n) -> {
+           ScriptedServer.readHead(socket.getInputStream());
+           ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+           socket.getInputStream().readAllBytes(); // and nothing more
+         });
+         HttpClient client = HttpClient.builder(runtime).requestTimeout(Duration.ofSeconds(10)).build()) {
+      StreamingHttpResponse response = Context.current().withDeadline(Deadline.after(Duration.ofMillis(500)))
+          .call(() -> client.stream(HttpRequest.get(staller.uri("/")))).join();
+      BodyCollector collector = new BodyCollector(0);
+      response.body().subscribe(collector);
+      assertThatThrownBy(() -> collector.digest.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(TimeoutException.class)
+          .hasMessageContaining("the context's deadline")
+          .hasMessageContaining("after 10 of 100 bytes of the response body");
+    }
+  }
+
+  @Test
+  void subscribersThatQuitOnTheLastChunkOrThrowFreeEverythingOnce() throws Exception {
+    // the body comes a little after the head, so the subscriber is there when its last (only) chunk arrives
+    try (ScriptedServer server = new ScriptedServer((socket, n) -> {
+           InputStream in = socket.getInputStream();
+           String head;
+           while ((head = ScriptedServer.readHead(in)) != null) {
+             if (head.contains("/hang")) {
+               in.readAllBytes();
+               return;
+             }
+             ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+             TimeUnit.MILLISECONDS.sleep(100);
+             ScriptedServer.write(socket, "hello");
+           }
+         });
+         HttpClient client = HttpClient.builder(runtime).maxConnectionsPerOrigin(2).maxPendingRequests(2).build()) {
+      for (int i = 0; i < 10; i++) {
+        StreamingHttpResponse response = client.stream(HttpRequest.get(server.uri("/body"))).join();
+        CompletableFuture<Void> took = new CompletableFuture<>();
+        boolean throwing = i % 2 == 0;
+        response.body().subscribe(new Flow.Subscriber<>() {
+          private Flow.Subscription subscription;
+          @Override public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+          }
+          @Override public void onNext(java.nio.ByteBuffer item) {
+            took.complete(null);
+            if (throwing) {
+              throw new IllegalStateException("a broken subscriber");
+            }
+            subscription.cancel();
+          }
+          @Override public void onError(Throwable t) {}
+          @Override public void onComplete() {}
+        });
+        took.get(10, TimeUnit.SECONDS);
+      }
+      Polling.await("every connection to be free", () -> origin(client).activeConnections() == 0,
+          Duration.ofSeconds(10));
+      // exactly maxConnections + maxPending slots are free: no slot was freed twice or kept
+      List<Future<HttpResponse>> fill = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        fill.add(client.get(server.uri("/hang")));
+      }
+      assertThatThrownBy(() -> client.get(server.uri("/hang"))).isInstanceOf(RejectedException.class);
+      fill.forEach(Future::cancel);
+    }
+  }
+
+  @Test
   void settingsAreCheckedWithClearMessages() {
     assertThatThrownBy(() -> HttpClient.builder(runtime).maxConnectionsPerOrigin(0).build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -204,12 +204,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
           HttpClientException.Kind.CONNECT_FAILED, pool.origin().toString(),
           "the connection to " + pool.origin() + " closed while opening", null));
     }
-    Exchange lost = exchange;
-    exchange = null;
     pool.connectionClosed(this, established);
-    if (lost != null) {
-      lost.connectionLost(failure);
-    }
+    // the exchange learns of the loss in channelInactive, which runs after this listener and after
+    // the codec has emitted the end of a body delimited by the close itself
   }
 
   void close() {
@@ -316,6 +313,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       current.writabilityChanged();
     }
     ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Exchange lost = exchange;
+    exchange = null;
+    if (lost != null) {
+      lost.connectionLost(failure);
+    }
+    ctx.fireChannelInactive();
   }
 
   @Override

@@ -78,7 +78,7 @@ final class Exchange {
   /** Entering the pool: bound the wait by the call's deadline. */
   void armTimer() {
     long remaining = call.deadlineNanos - System.nanoTime();
-    timer = pool.eventLoop().schedule(this::timedOut, Math.max(0, remaining), NANOSECONDS);
+    timer = pool.eventLoop().schedule(this::requestTimedOut, Math.max(0, remaining), NANOSECONDS);
   }
 
   /** A connection is ours: write the request on it. */
@@ -117,7 +117,11 @@ final class Exchange {
     if (request.bodyPublisher().isPresent()) {
       channel.writeAndFlush(head, channel.voidPromise());
       bodyWriter = new RequestBodyWriter(this, channel, length);
-      request.bodyPublisher().get().subscribe(bodyWriter);
+      try {
+        request.bodyPublisher().get().subscribe(bodyWriter);
+      } catch (RuntimeException | Error broken) {
+        fail(broken); // a publisher must not throw; this may run inside another exchange's hand-off
+      }
     } else {
       requestSent = true;
       channel.writeAndFlush(head, channel.voidPromise());
@@ -161,17 +165,24 @@ final class Exchange {
     if (call.streaming) {
       cancelTimer();
       if (call.contextDeadlineNanos != Long.MAX_VALUE) {
-        timer = pool.eventLoop().schedule(this::timedOut, Math.max(0, call.contextDeadlineNanos - System.nanoTime()),
-            NANOSECONDS);
+        timer = pool.eventLoop().schedule(this::bodyTimedOut,
+            Math.max(0, call.contextDeadlineNanos - System.nanoTime()), NANOSECONDS);
       }
       stream = new StreamedBody(this, connection);
       pool.responded(System.nanoTime() - startNanos);
       @SuppressWarnings("unchecked")
       Call<StreamingResponse> streamingCall = (Call<StreamingResponse>) call;
-      streamingCall.promise.complete(new StreamingResponse(status, headers, request.uri(), stream));
+      if (!streamingCall.promise.complete(new StreamingResponse(status, headers, request.uri(), stream))) {
+        // cancelled while the head was on its way: nobody owns this body, so it goes now
+        stream = null;
+        finish(false);
+      }
       return;
     }
     int limit = pool.settings().maxResponseBodySize();
+    if (request.method().equals("HEAD") || status == 204 || status == 304) {
+      contentLength = -1; // its Content-Length describes a body that is not sent
+    }
     if (contentLength > limit) {
       fail(bodyTooLarge("declares a Content-Length of " + contentLength + " bytes"));
       return;
@@ -186,6 +197,9 @@ final class Exchange {
     bodyBytes += content.readableBytes();
     if (stream != null) {
       stream.onData(content);
+      if (state != BODY) {
+        return; // the subscriber gave the body up from onNext
+      }
     } else if (aggregate != null && !aggregate.add(content)) {
       fail(bodyTooLarge("sent more than " + aggregate.size() + " bytes"));
       return;
@@ -196,7 +210,8 @@ final class Exchange {
   }
 
   private void onEnd() {
-    boolean reusable = keepAlive && requestSent && !"close".equalsIgnoreCase(request.header("Connection").orElse(""));
+    boolean reusable = keepAlive && requestSent && status != 101 && !request.method().equals("CONNECT")
+        && !"close".equalsIgnoreCase(request.header("Connection").orElse(""));
     if (redirect != null) {
       finish(reusable);
       pool.client().follow(call, redirect);
@@ -256,12 +271,26 @@ final class Exchange {
         describe() + ": the HTTP client was closed " + phase(), null));
   }
 
-  private void timedOut() {
+  /** The runtime's loops are stopping: no connection can be opened for this exchange any more. */
+  void runtimeShuttingDown() {
+    fail(new HttpClientException(HttpClientException.Kind.CLIENT_CLOSED, pool.origin().toString(),
+        describe() + ": the runtime is shutting down " + phase(), null));
+  }
+
+  private void requestTimedOut() {
+    timedOut(call.timeoutSetting());
+  }
+
+  private void bodyTimedOut() {
+    timedOut("the context's deadline");
+  }
+
+  private void timedOut(String setting) {
     if (state == ENDED) {
       return;
     }
     fail(new TimeoutException(describe() + " timed out after " + Durations.since(call.startNanos) + " ("
-        + call.timeoutSetting() + ") " + phase() + (state == QUEUED ? "" : "; its connection was closed")));
+        + setting + ") " + phase() + (state == QUEUED ? "" : "; its connection was closed")));
   }
 
   /** Fails the call (or the streamed body, once the head was delivered), closing the connection. */
@@ -287,6 +316,9 @@ final class Exchange {
   }
 
   private void finish(boolean reusable) {
+    if (state == ENDED) {
+      return; // e.g. a subscriber cancelled from onNext while the last chunk was delivered
+    }
     int was = state;
     state = ENDED;
     cancelTimer();

@@ -120,6 +120,10 @@ final class OriginPool {
   /** On the loop: a stale pooled connection failed an idempotent request; it goes first in line. */
   void retry(Exchange exchange) {
     exchange.call.current = exchange;
+    if (exchange.call.promise.isDone()) {
+      exchange.cancel(); // the cancel hook may have reached the exchange this one replaces
+      return;
+    }
     exchange.armTimer();
     if (closed) {
       exchange.clientClosed();
@@ -148,6 +152,12 @@ final class OriginPool {
   }
 
   private void openIfNeeded() {
+    if (eventLoop.isShuttingDown()) {
+      for (Exchange exchange : new ArrayList<>(waiting)) {
+        exchange.runtimeShuttingDown();
+      }
+      return;
+    }
     while (!closed && waiting.size() > connecting && connections.size() < settings.maxConnectionsPerOrigin()) {
       ClientConnection connection = new ClientConnection(this);
       connections.add(connection);

@@ -36,6 +36,7 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
   private Throwable error;
   private boolean terminated; // a terminal signal was sent, or the subscriber cancelled
   private boolean draining;
+  private boolean abandoned; // closed by its owner
 
   StreamedBody(Exchange exchange, ClientConnection connection) {
     this.exchange = exchange;
@@ -46,17 +47,27 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
   @Override
   public void subscribe(Flow.Subscriber<? super ByteBuffer> candidate) {
     Objects.requireNonNull(candidate, "subscriber");
-    onLoop(() -> {
+    boolean queued = onLoop(() -> {
       if (subscribed) {
         candidate.onSubscribe(NONE);
-        candidate.onError(new IllegalStateException("a response body can be subscribed to once"));
+        candidate.onError(new IllegalStateException(abandoned ? "the response was closed before its body was read"
+            : "a response body can be subscribed to once"));
         return;
       }
       subscribed = true;
       subscriber = candidate;
-      candidate.onSubscribe(this);
+      try {
+        candidate.onSubscribe(this);
+      } catch (Throwable broken) {
+        giveUp(broken); // rule 2.13: a throwing subscriber is treated as cancelled
+        return;
+      }
       drain();
     });
+    if (!queued) { // rule 1.9: onSubscribe comes first, even when the runtime is gone
+      candidate.onSubscribe(NONE);
+      candidate.onError(new IllegalStateException("the runtime shut down; the response body is gone"));
+    }
   }
 
   @Override
@@ -92,6 +103,7 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
   /** The response is given up by its owner: like a cancel, also before anyone subscribed. */
   void abandon() {
     onLoop(() -> {
+      abandoned = true;
       subscribed = true;
       if (!terminated) {
         terminated = true;
@@ -147,11 +159,7 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
         }
       }
     } catch (Throwable broken) {
-      // a subscriber must not throw (rule 2.13): treat it as a cancellation and report it
-      terminated = true;
-      buffered.clear();
-      exchange.abandonBody();
-      exchange.pool.client().reportUnhandled("a streaming response body's subscriber threw", broken);
+      giveUp(broken);
     } finally {
       draining = false;
     }
@@ -164,15 +172,26 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
     }
   }
 
-  private void onLoop(Runnable task) {
+  /** A subscriber must not throw (rule 2.13): treat it as a cancellation, and report it. */
+  private void giveUp(Throwable broken) {
+    terminated = true;
+    subscriber = null;
+    buffered.clear();
+    exchange.abandonBody();
+    exchange.pool.client().reportUnhandled("a streaming response body's subscriber threw", broken);
+  }
+
+  /** Runs the task on the loop; false if the loop is gone (the runtime stopped, and the connection with it). */
+  private boolean onLoop(Runnable task) {
     if (loop.inEventLoop()) {
       task.run();
-      return;
+      return true;
     }
     try {
       loop.execute(task);
+      return true;
     } catch (RejectedExecutionException shutDown) {
-      // the runtime stopped: the connection is gone with it, and so is the body
+      return false;
     }
   }
 }
