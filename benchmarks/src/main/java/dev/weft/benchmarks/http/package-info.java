@@ -10,5 +10,8 @@
  * sheds the excess with {@code 503}. {@code GET /hello} answers at once, for the hello-world
  * comparison of {@link dev.weft.benchmarks.http.WeftAsyncServer} with
  * {@link dev.weft.benchmarks.http.RawNettyServer}.
+ *
+ * <p>Also a JMH benchmark of HTTP clients against one of those servers started in-process,
+ * {@link dev.weft.benchmarks.http.HttpClientThroughputBenchmark}: Weft's client against the JDK's.
  */
 package dev.weft.benchmarks.http;

@@ -56,6 +56,8 @@ final class Catalog {
         return "Task group: fork/join of blocking children";
       case "JdbcBridgeBenchmark":
         return "JDBC bridge vs raw JDBC (same HikariCP pool, H2 in memory)";
+      case "HttpClientThroughputBenchmark":
+        return "HTTP client, 64 in flight (GET of a local raw Netty server)";
       default:
         return benchmark;
     }
@@ -82,6 +84,8 @@ final class Catalog {
         return "ns per child";
       case "JdbcBridgeBenchmark":
         return "µs per query";
+      case "HttpClientThroughputBenchmark":
+        return "requests per s";
       default:
         return jmhUnit;
     }
@@ -114,6 +118,8 @@ final class Catalog {
         return List.of("weftTaskGroupPool", "weftTaskGroupVirtual", "completableFutureAllOf", "structuredTaskScope");
       case "JdbcBridgeBenchmark":
         return List.of("weft", "jdbc");
+      case "HttpClientThroughputBenchmark":
+        return List.of("weft", "jdk", "jdkFixedPool");
       default:
         return List.of("weft", "completableFuture");
     }
@@ -126,6 +132,18 @@ final class Catalog {
     }
     if (benchmark.equals("JdbcBridgeBenchmark")) {
       return key.equals("weft") ? "Weft JDBC bridge" : "raw JDBC, same pool";
+    }
+    if (benchmark.equals("HttpClientThroughputBenchmark")) {
+      switch (key) {
+        case "weft":
+          return "Weft HttpClient, 1 loop";
+        case "jdk":
+          return "JDK HttpClient, default executor (cached pool)";
+        case "jdkFixedPool":
+          return "JDK HttpClient, fixed executor of 2 threads";
+        default:
+          return key;
+      }
     }
     return LABELS.getOrDefault(key, key);
   }
@@ -153,6 +171,9 @@ final class Catalog {
   static String remark(String benchmark, String key) {
     if (key.equals("weftDirect") && benchmark.equals("AdapterThroughputBenchmark")) {
       return "nothing in flight: each call runs on the caller; bookkeeping rate, a ceiling";
+    }
+    if (benchmark.equals("HttpClientThroughputBenchmark") && key.equals("weft")) {
+      return "thread counts per row: the log's \"# threads of row\" lines";
     }
     if (key.equals("structuredTaskScope")) {
       return "runs on the JMH thread, blocking in join(); no loop";
@@ -185,6 +206,8 @@ final class Catalog {
         return value + " children";
       case "callbacks":
         return value + (value.equals("1") ? " callback" : " callbacks");
+      case "prewarmSeconds":
+        return value + " s of requests before the warm-up";
       case "inFlight":
         return value + (value.equals("1") ? " query in flight" : " queries in flight");
       default:

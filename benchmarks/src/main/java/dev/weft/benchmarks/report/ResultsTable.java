@@ -112,6 +112,10 @@ public final class ResultsTable {
     for (String chain : List.of("MapChainBenchmark", "FlatMapChainBenchmark")) {
       lines.add(futureTarget(section(chain, "", false), Catalog.title(chain)));
     }
+    lines.add(fasterThan(sections.stream().filter(section -> !section.pinned()
+            && section.benchmark().equals("HttpClientThroughputBenchmark")).findFirst(),
+        "HTTP client requests/s with 64 in flight >= the JDK HttpClient's (with fewer threads: see the log)", "weft",
+        List.of("jdk", "jdkFixedPool"), 1.0));
     return lines;
   }
 
