@@ -95,6 +95,17 @@ public final class BenchMain {
       }
       return 0;
     }
+    if (command.shouldList() || command.shouldListWithParams() || command.shouldListProfilers()
+        || command.shouldListResultFormats()) {
+      // listing is JMH's job: hand it the arguments as given, run nothing
+      try {
+        org.openjdk.jmh.Main.main(jmhArgs.toArray(new String[0]));
+      } catch (IOException e) {
+        System.err.println("listing failed: " + e.getMessage());
+        return 2;
+      }
+      return 0;
+    }
 
     ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
     Path directory = Paths.get(System.getProperty("weft.bench.results", "benchmarks/results"), STAMP.format(now));

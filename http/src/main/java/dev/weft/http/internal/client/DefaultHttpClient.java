@@ -110,6 +110,10 @@ public final class DefaultHttpClient implements HttpClient {
     }
     Exchange exchange = new Exchange(call, pool, request, false);
     call.current = exchange;
+    if (pool.eventLoop().inEventLoop()) {
+      pool.enqueue(exchange); // already on the pool's loop: no task, no hop
+      return;
+    }
     try {
       pool.eventLoop().execute(() -> pool.enqueue(exchange));
     } catch (RejectedExecutionException shutDown) {

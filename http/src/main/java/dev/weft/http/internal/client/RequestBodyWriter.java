@@ -16,6 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
  * come from any thread; they hop to the channel's loop, where all state lives.
  */
 final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
+  private static final int MAX_INLINE_REQUESTS = 16;
+
   private final Exchange exchange;
   private final Channel channel;
   private final long declaredLength; // -1: unknown, sent chunked
@@ -23,6 +25,7 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
   private long written;
   private boolean requested;
   private boolean done;
+  private int requestsInline;
 
   RequestBodyWriter(Exchange exchange, Channel channel, long declaredLength) {
     this.exchange = exchange;
@@ -117,10 +120,23 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
   }
 
   private void requestMore() {
-    if (!done && !requested && subscription != null && channel.isWritable()) {
-      requested = true;
-      subscription.request(1);
+    if (done || requested || subscription == null || !channel.isWritable()) {
+      return;
     }
+    requested = true;
+    if (++requestsInline < MAX_INLINE_REQUESTS) {
+      subscription.request(1);
+      return;
+    }
+    // A publisher that answers request() synchronously would otherwise keep this loop writing until
+    // the socket buffer is full (megabytes on loopback): every few buffers, let the loop's other
+    // work run first.
+    requestsInline = 0;
+    channel.eventLoop().execute(() -> {
+      if (!done) {
+        subscription.request(1);
+      }
+    });
   }
 
   private boolean onLoop(Runnable task) {
