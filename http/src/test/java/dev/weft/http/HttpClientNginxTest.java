@@ -5,7 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
+import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
 import java.io.InputStream;
+import java.net.Socket;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -215,6 +226,59 @@ class HttpClientNginxTest {
     List<Nginx.Access> mine = nginx.awaitAccessLog(mark, 2, Duration.ofSeconds(10)).stream()
         .filter(a -> a.uri().contains(tag)).collect(Collectors.toList());
     assertThat(mine).hasSize(2).allMatch(a -> a.sslProtocol() != null && a.sslProtocol().startsWith("TLS"));
+  }
+
+  @Test
+  void certificatesAreCheckedOffTheLoops() throws Exception {
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
+    try (InputStream pem = Files.newInputStream(nginx.caCertificate())) {
+      trusted.setCertificateEntry("test-ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+    }
+    TrustManagerFactory pkix = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    pkix.init(trusted);
+    X509ExtendedTrustManager delegate = (X509ExtendedTrustManager) pkix.getTrustManagers()[0];
+    List<String> checkedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    X509ExtendedTrustManager recording = new X509ExtendedTrustManager() {
+      @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+          throws CertificateException {
+        checkedOn.add(Thread.currentThread().getName() + (dev.weft.Loop.current() == null ? "" : " (a loop)"));
+        delegate.checkServerTrusted(chain, authType, engine);
+      }
+      @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+          throws CertificateException {
+        delegate.checkServerTrusted(chain, authType, socket);
+      }
+      @Override public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        delegate.checkServerTrusted(chain, authType);
+      }
+      @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+          throws CertificateException {
+        delegate.checkClientTrusted(chain, authType, engine);
+      }
+      @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+          throws CertificateException {
+        delegate.checkClientTrusted(chain, authType, socket);
+      }
+      @Override public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        delegate.checkClientTrusted(chain, authType);
+      }
+      @Override public X509Certificate[] getAcceptedIssuers() {
+        return delegate.getAcceptedIssuers();
+      }
+    };
+    try (HttpClient client = HttpClient.builder(runtime)
+        .trustManagerFactory(new SimpleTrustManagerFactory() {
+          @Override protected void engineInit(KeyStore keyStore) {}
+          @Override protected void engineInit(ManagerFactoryParameters parameters) {}
+          @Override protected TrustManager[] engineGetTrustManagers() {
+            return new TrustManager[] {recording};
+          }
+        }).build()) {
+      assertThat(client.get(nginx.https("/static/1b.bin")).join().status()).isEqualTo(200);
+    }
+    assertThat(checkedOn).hasSize(1);
+    assertThat(checkedOn.get(0)).doesNotContain("(a loop)");
   }
 
   @Test

@@ -100,7 +100,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
           @Override
           protected void initChannel(Channel ch) {
             if (origin.secure()) {
-              SslHandler tls = pool.client().sslContext().newHandler(ch.alloc(), origin.bareHost(), origin.port());
+              // the handshake's delegated tasks (certificate checks: CPU, and network I/O when revocation
+              // checking is on) run on the blocking adapter, not on this loop
+              SslHandler tls = pool.client().sslContext().newHandler(ch.alloc(), origin.bareHost(), origin.port(),
+                  pool.client()::runTlsTask);
               tls.setHandshakeTimeoutMillis(0); // connectTimeout covers the handshake
               ch.pipeline().addLast("tls", tls);
             }

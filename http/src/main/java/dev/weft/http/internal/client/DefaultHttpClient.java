@@ -157,6 +157,11 @@ public final class DefaultHttpClient implements HttpClient {
     return sslContext;
   }
 
+  /** Runs a TLS handshake's delegated task off the loops; RejectedException fails the handshake. */
+  void runTlsTask(Runnable task) {
+    runtime.blocking().run(task::run);
+  }
+
   /** Looks up a host name on the runtime's blocking adapter: the JDK's resolver blocks. */
   Future<InetAddress> lookUp(String host) {
     return runtime.blocking().call(() -> InetAddress.getByName(host));
