@@ -88,8 +88,9 @@ public interface HttpClient extends AutoCloseable {
   /**
    * Sends a request and completes when the response's head has arrived; the body follows as a
    * {@link java.util.concurrent.Flow.Publisher} with back-pressure (the connection stops reading
-   * while the subscriber has no demand). The request timeout covers the wait for the head; the
-   * body is bounded only by the context's deadline, so a consumer decides how long to read.
+   * while the subscriber has no demand). The request timeout covers the wait for the head; after
+   * it, the server may not stay silent longer than {@code readTimeout} while the subscriber waits,
+   * and the context's deadline, if any, bounds the whole body; a consumer decides how long to read.
    *
    * <p>The connection belongs to the response until its body is read to the end, cancelled, or
    * the response is {@linkplain StreamingHttpResponse#close() closed}: always do one of them.

@@ -93,6 +93,21 @@ public final class HttpClientBuilder {
   }
 
   /**
+   * The longest time a {@linkplain HttpClient#stream streamed} response body may go without a byte
+   * from the server while its subscriber waits for one (has demand). Time the subscriber itself
+   * takes does not count. When it passes, the subscriber gets {@code onError} with a {@link
+   * java.util.concurrent.TimeoutException} and the connection is closed: a stalled server cannot
+   * hold a connection and a consumer forever. Default 30 seconds.
+   *
+   * @param readTimeout 1 ms to 1 hour
+   * @return this builder
+   */
+  public HttpClientBuilder readTimeout(Duration readTimeout) {
+    settings.readTimeout = readTimeout;
+    return this;
+  }
+
+  /**
    * The largest response body {@link HttpClient#send} reads into memory. A larger one fails the
    * request with {@link HttpClientException.Kind#BODY_TOO_LARGE} as soon as its
    * {@code Content-Length}, or the bytes read, pass the limit, and the connection is closed. Use

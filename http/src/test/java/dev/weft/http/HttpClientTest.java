@@ -521,6 +521,38 @@ class HttpClientTest {
   }
 
   @Test
+  void aSilentServerCannotHoldAStreamedBodyButASlowConsumerCan() throws Exception {
+    try (ScriptedServer staller = new ScriptedServer((socket, n) -> {
+           ScriptedServer.readHead(socket.getInputStream());
+           ScriptedServer.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+           socket.getInputStream().readAllBytes(); // and nothing more
+         });
+         HttpClient client = HttpClient.builder(runtime).readTimeout(Duration.ofMillis(300)).build()) {
+      BodyCollector eager = new BodyCollector(0);
+      client.stream(HttpRequest.get(staller.uri("/"))).join().body().subscribe(eager);
+      assertThatThrownBy(() -> eager.digest.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(TimeoutException.class)
+          .hasMessageContaining("the server sent nothing for")
+          .hasMessageContaining("readTimeout of 300 ms")
+          .hasMessageContaining("after 10 of 100 bytes of the response body");
+
+      // a consumer that takes its time is not the server's silence: the body waits for it
+      BodyCollector slow = new BodyCollector(1);
+      StreamingHttpResponse response = client.stream(HttpRequest.get(staller.uri("/"))).join();
+      TimeUnit.MILLISECONDS.sleep(200); // the 10 bytes arrive and wait, unrequested
+      response.body().subscribe(slow);
+      assertThat(slow.stalled().get(10, TimeUnit.SECONDS)).isEqualTo(10);
+      TimeUnit.MILLISECONDS.sleep(700); // more than twice readTimeout without demand
+      assertThat(slow.digest).isNotDone();
+      slow.resume(); // now the subscriber waits for the server, which stays silent
+      assertThatThrownBy(() -> slow.digest.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(TimeoutException.class)
+          .hasMessageContaining("readTimeout of 300 ms");
+      assertThat(origin(client).activeConnections()).isZero();
+    }
+  }
+
+  @Test
   void settingsAreCheckedWithClearMessages() {
     assertThatThrownBy(() -> HttpClient.builder(runtime).maxConnectionsPerOrigin(0).build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -15,6 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
  * @param idleTimeoutNanos how long an unused connection stays pooled
  * @param connectTimeoutNanos TCP connect plus TLS handshake
  * @param requestTimeoutNanos from send to the last byte (streaming: to the head)
+ * @param readTimeoutNanos longest silence of the server while a streamed body's subscriber waits
  * @param maxResponseBodySize the largest aggregated body, bytes
  * @param maxResponseHeaderSize the largest header section, bytes
  * @param maxRedirects redirects followed per request, 0 = off
@@ -28,6 +29,7 @@ public record ClientSettings(
     long idleTimeoutNanos,
     long connectTimeoutNanos,
     long requestTimeoutNanos,
+    long readTimeoutNanos,
     int maxResponseBodySize,
     int maxResponseHeaderSize,
     int maxRedirects,
@@ -49,6 +51,7 @@ public record ClientSettings(
     public Duration idleTimeout = Duration.ofSeconds(30);
     public Duration connectTimeout = Duration.ofSeconds(10);
     public Duration requestTimeout = Duration.ofSeconds(30);
+    public Duration readTimeout = Duration.ofSeconds(30);
     public int maxResponseBodySize = 16 * MIB;
     public int maxResponseHeaderSize = 16 * KIB;
     public int maxRedirects = 0;
@@ -64,6 +67,7 @@ public record ClientSettings(
       checkDuration("idleTimeout", idleTimeout, Duration.ofMillis(1));
       checkDuration("connectTimeout", connectTimeout, Duration.ofMillis(1));
       checkDuration("requestTimeout", requestTimeout, Duration.ofMillis(1));
+      checkDuration("readTimeout", readTimeout, Duration.ofMillis(1));
       checkRange("maxResponseBodySize", maxResponseBodySize, 0, 1024 * MIB, " bytes");
       checkRange("maxResponseHeaderSize", maxResponseHeaderSize, KIB, MIB, " bytes");
       checkRange("followRedirects", maxRedirects, 0, 20, " hops");
@@ -74,7 +78,7 @@ public record ClientSettings(
         }
       }
       return new ClientSettings(maxConnectionsPerOrigin, maxPendingRequests, idleTimeout.toNanos(),
-          connectTimeout.toNanos(), requestTimeout.toNanos(), maxResponseBodySize, maxResponseHeaderSize, maxRedirects,
+          connectTimeout.toNanos(), requestTimeout.toNanos(), readTimeout.toNanos(), maxResponseBodySize, maxResponseHeaderSize, maxRedirects,
           trustCertificates, trustManagerFactory, userAgent);
     }
   }

@@ -48,6 +48,8 @@ final class Exchange {
   private int state = QUEUED;
   private ClientConnection connection;
   private ScheduledFuture<?> timer;
+  private ScheduledFuture<?> readTimer; // streamed bodies: the server's silence while the subscriber waits
+  private long lastProgressNanos;
   private RequestBodyWriter bodyWriter;
   private boolean requestSent;
 
@@ -169,6 +171,8 @@ final class Exchange {
             Math.max(0, call.contextDeadlineNanos - System.nanoTime()), NANOSECONDS);
       }
       stream = new StreamedBody(this, connection);
+      lastProgressNanos = System.nanoTime();
+      readTimer = pool.eventLoop().schedule(this::checkReadProgress, pool.settings().readTimeoutNanos(), NANOSECONDS);
       pool.responded(System.nanoTime() - startNanos);
       @SuppressWarnings("unchecked")
       Call<StreamingResponse> streamingCall = (Call<StreamingResponse>) call;
@@ -195,6 +199,7 @@ final class Exchange {
       return;
     }
     bodyBytes += content.readableBytes();
+    lastProgressNanos = System.nanoTime();
     if (stream != null) {
       stream.onData(content);
       if (state != BODY) {
@@ -308,6 +313,11 @@ final class Exchange {
     }
   }
 
+  /** A streamed body's subscriber asked for more after having no demand: the server's turn starts now. */
+  void consumerAsked() {
+    lastProgressNanos = System.nanoTime();
+  }
+
   /** Gives up the body of a delivered streaming response. */
   void abandonBody() {
     if (state != ENDED) {
@@ -339,6 +349,31 @@ final class Exchange {
       timer.cancel(false);
       timer = null;
     }
+    if (readTimer != null) {
+      readTimer.cancel(false);
+      readTimer = null;
+    }
+  }
+
+  /**
+   * Streamed bodies only: fails the body when the server has sent nothing for readTimeout while the
+   * subscriber waited. While the subscriber has no demand (or bytes wait for it) the consumer is the
+   * slow side, so that time is not counted against the server.
+   */
+  private void checkReadProgress() {
+    if (state != BODY || connection == null) {
+      return;
+    }
+    long timeout = pool.settings().readTimeoutNanos();
+    long now = System.nanoTime();
+    if (stream == null || !stream.isWaitingForServer()) {
+      lastProgressNanos = now; // the consumer's turn: its time is not the server's silence
+    } else if (now - lastProgressNanos >= timeout) {
+      fail(new TimeoutException(describe() + ": the server sent nothing for " + Durations.text(now - lastProgressNanos)
+          + " (readTimeout of " + Durations.text(timeout) + ") " + phase() + "; its connection was closed"));
+      return;
+    }
+    readTimer = pool.eventLoop().schedule(this::checkReadProgress, lastProgressNanos + timeout - now, NANOSECONDS);
   }
 
   private boolean replayable() {

@@ -83,6 +83,9 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
         drain();
         return;
       }
+      if (demand == 0) {
+        exchange.consumerAsked();
+      }
       demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
       drain();
     });
@@ -98,6 +101,11 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
         exchange.abandonBody();
       }
     });
+  }
+
+  /** Whether the subscriber waits for bytes the server has not sent yet. */
+  boolean isWaitingForServer() {
+    return subscriber != null && !terminated && !complete && demand > 0 && buffered.isEmpty();
   }
 
   /** The response is given up by its owner: like a cancel, also before anyone subscribed. */
