@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A snapshot of an {@link HttpClient}'s numbers, one entry per origin it has talked to. Counters
- * only grow; connection and queue sizes are current values.
+ * A snapshot of an {@link HttpClient}'s numbers, one entry per origin it talks to. Counters only
+ * grow; connection and queue sizes are current values. An origin with no connection and no request
+ * for the client's {@code idleTimeout} is dropped, its counters with it; they start again from zero
+ * if the origin is used again.
  *
  * @param origins the origins, in the order first used
  */
@@ -39,7 +41,7 @@ public record HttpClientMetrics(List<Origin> origins) {
    * @param idleConnections open connections waiting in the pool for a request
    * @param connecting connections being opened (TCP connect and TLS handshake)
    * @param pendingRequests requests waiting for a connection
-   * @param connectionsOpened connections opened since the client started (reuse keeps it low)
+   * @param connectionsOpened connections opened since the origin's entry was made (reuse keeps it low)
    * @param requests requests completed with a response (any status)
    * @param failures requests that failed: connect, TLS, closed, malformed, too large, timed out
    * @param rejected requests refused because the connections and the queue were full

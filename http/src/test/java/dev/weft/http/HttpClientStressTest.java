@@ -151,4 +151,48 @@ class HttpClientStressTest {
           && client.metrics().origins().get(0).pendingRequests() == 0, Duration.ofSeconds(30));
     }
   }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void poolsOfUnusedOriginsRetireWithoutLosingARequest() throws Exception {
+    try (AsyncRuntime runtime = AsyncRuntime.builder().name("client-retire").loops(2).build();
+         HttpServer server = HttpServer.builder(runtime)
+             .route("GET", "/hello", r -> Future.succeeded(Response.text("hello")))
+             .start("127.0.0.1", 0).join();
+         HttpClient client = HttpClient.builder(runtime).idleTimeout(Duration.ofMillis(1)).build()) {
+      String base = "http://127.0.0.1:" + server.port();
+      assertThat(client.get(base + "/hello").join().status()).isEqualTo(200);
+      Polling.await("the unused origin's pool to retire", () -> client.metrics().origins().isEmpty(),
+          Duration.ofSeconds(10));
+
+      // requests racing retirement: each finds a live pool, none is lost or refused
+      AtomicInteger ok = new AtomicInteger();
+      List<Throwable> failures = new ArrayList<>();
+      CountDownLatch done = new CountDownLatch(4);
+      for (int t = 0; t < 4; t++) {
+        new Thread(() -> {
+          try {
+            for (int i = 0; i < 200; i++) {
+              if (client.get(base + "/hello").join(Duration.ofSeconds(10)).status() == 200) {
+                ok.incrementAndGet();
+              }
+              if (ThreadLocalRandom.current().nextInt(4) == 0) {
+                Thread.sleep(ThreadLocalRandom.current().nextInt(3));
+              }
+            }
+          } catch (Throwable failure) {
+            synchronized (failures) {
+              failures.add(failure);
+            }
+          } finally {
+            done.countDown();
+          }
+        }).start();
+      }
+      assertThat(done.await(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(failures).isEmpty();
+      assertThat(ok.get()).isEqualTo(800);
+      assertThat(client.metrics().origins().size()).isLessThanOrEqualTo(1);
+    }
+  }
 }

@@ -102,8 +102,7 @@ public final class DefaultHttpClient implements HttpClient {
 
   /** Admits a hop on its origin's pool and hands it to the pool's loop; throws RejectedException. */
   private void submit(Call<?> call, HttpRequest request) {
-    OriginPool pool = pool(Origin.of(request.uri()));
-    pool.admit();
+    OriginPool pool = admitted(Origin.of(request.uri()));
     if (closed) {
       pool.unadmit();
       throw new RejectedException("HTTP client is closed: " + request + " refused");
@@ -143,6 +142,21 @@ public final class DefaultHttpClient implements HttpClient {
       poolsInOrder.add(created);
       return created;
     });
+  }
+
+  /** The origin's pool, with a slot taken on it; throws RejectedException when it is full. */
+  private OriginPool admitted(Origin origin) {
+    OriginPool pool = pool(origin);
+    while (!pool.admit()) {
+      pool = pool(origin); // retired under us: its successor, or a new one
+    }
+    return pool;
+  }
+
+  /** On the pool's loop: an unused pool leaves; the next request to its origin makes a new one. */
+  void retire(OriginPool pool) {
+    pools.remove(pool.origin(), pool);
+    poolsInOrder.remove(pool);
   }
 
   private static void runOn(OriginPool pool, Runnable task) {

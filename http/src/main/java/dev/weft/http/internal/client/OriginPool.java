@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,6 +30,7 @@ import org.HdrHistogram.Histogram;
  */
 final class OriginPool {
   private static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
+  private static final int RETIRED = Integer.MIN_VALUE;
 
   private final DefaultHttpClient client;
   private final Origin origin;
@@ -42,6 +44,7 @@ final class OriginPool {
   private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
   private int connecting;
   private boolean closed;
+  private ScheduledFuture<?> retireTimer;
 
   // written on the loop, read by metrics() from any thread
   private volatile int activeGauge;
@@ -78,10 +81,16 @@ final class OriginPool {
     return settings;
   }
 
-  /** Takes an admission slot, on the caller's thread; refuses at once when connections and queue are full. */
-  void admit() {
+  /**
+   * Takes an admission slot, on the caller's thread; refuses at once when connections and queue are
+   * full. Returns false if the pool was retired meanwhile: the caller looks its origin up again.
+   */
+  boolean admit() {
     for (;;) {
       int now = admitted.get();
+      if (now < 0) {
+        return false;
+      }
       if (now >= capacity) {
         rejected.increment();
         throw new RejectedException("HTTP client: origin " + origin + " is saturated: " + activeGauge + " of "
@@ -90,7 +99,7 @@ final class OriginPool {
             + "than the load: shed or slow down load, or raise the limits");
       }
       if (admitted.compareAndSet(now, now + 1)) {
-        return;
+        return true;
       }
     }
   }
@@ -261,7 +270,25 @@ final class OriginPool {
         + " requests waiting";
   }
 
+  /**
+   * A pool with no connection and no request for idleTimeout leaves the client, so a client that
+   * talks to many origins over time (redirects, crawling) keeps only the ones in use. Retiring takes
+   * the admission counter from 0 to RETIRED in one CAS: a caller racing it either got its slot first
+   * (and the pool stays) or sees RETIRED and asks the client for the origin's new pool.
+   */
+  private void retireWhenUnused() {
+    if (retireTimer == null && !closed && connections.isEmpty() && waiting.isEmpty()) {
+      retireTimer = eventLoop.schedule(() -> {
+        retireTimer = null;
+        if (connections.isEmpty() && waiting.isEmpty() && admitted.compareAndSet(0, RETIRED)) {
+          client.retire(this);
+        }
+      }, settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
   private void updateGauges() {
+    retireWhenUnused();
     int idleNow = idle.size();
     idleGauge = idleNow;
     connectingGauge = connecting;
