@@ -69,10 +69,6 @@ final class Exchange {
     this.isRetry = isRetry;
   }
 
-  boolean isQueued() {
-    return state == QUEUED;
-  }
-
   boolean isEnded() {
     return state == ENDED;
   }

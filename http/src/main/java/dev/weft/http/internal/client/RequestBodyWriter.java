@@ -36,7 +36,7 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
   @Override
   public void onSubscribe(Flow.Subscription candidate) {
     Objects.requireNonNull(candidate, "subscription");
-    onLoop(() -> {
+    OnLoop.run(channel.eventLoop(), () -> {
       if (done || subscription != null) {
         candidate.cancel();
         return;
@@ -50,7 +50,7 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
   public void onNext(ByteBuffer item) {
     Objects.requireNonNull(item, "item");
     ByteBuf copy = Unpooled.copiedBuffer(item); // the publisher may reuse its buffer once onNext returns
-    boolean queued = onLoop(() -> {
+    boolean queued = OnLoop.run(channel.eventLoop(), () -> {
       requested = false;
       if (done) {
         copy.release();
@@ -74,7 +74,7 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
   @Override
   public void onError(Throwable failure) {
     Objects.requireNonNull(failure, "failure");
-    onLoop(() -> {
+    OnLoop.run(channel.eventLoop(), () -> {
       if (!done) {
         done = true;
         exchange.requestBodyFailed(failure);
@@ -84,7 +84,7 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
 
   @Override
   public void onComplete() {
-    onLoop(() -> {
+    OnLoop.run(channel.eventLoop(), () -> {
       if (done) {
         return;
       }
@@ -132,23 +132,14 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
     // the socket buffer is full (megabytes on loopback): every few buffers, let the loop's other
     // work run first.
     requestsInline = 0;
-    channel.eventLoop().execute(() -> {
-      if (!done) {
-        subscription.request(1);
-      }
-    });
-  }
-
-  private boolean onLoop(Runnable task) {
-    if (channel.eventLoop().inEventLoop()) {
-      task.run();
-      return true;
-    }
     try {
-      channel.eventLoop().execute(task);
-      return true;
+      channel.eventLoop().execute(() -> {
+        if (!done) {
+          subscription.request(1);
+        }
+      });
     } catch (RejectedExecutionException shutDown) {
-      return false;
+      // the runtime is stopping: the connection, and this request, go with it
     }
   }
 }

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The body of a streaming response as a publisher with back-pressure. Confined to the connection's
@@ -47,7 +46,7 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
   @Override
   public void subscribe(Flow.Subscriber<? super ByteBuffer> candidate) {
     Objects.requireNonNull(candidate, "subscriber");
-    boolean queued = onLoop(() -> {
+    boolean queued = OnLoop.run(loop, () -> {
       if (subscribed) {
         candidate.onSubscribe(NONE);
         candidate.onError(new IllegalStateException(abandoned ? "the response was closed before its body was read"
@@ -72,7 +71,7 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
 
   @Override
   public void request(long n) {
-    onLoop(() -> {
+    OnLoop.run(loop, () -> {
       if (terminated) {
         return;
       }
@@ -93,7 +92,7 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
 
   @Override
   public void cancel() {
-    onLoop(() -> {
+    OnLoop.run(loop, () -> {
       if (!terminated) {
         terminated = true;
         subscriber = null;
@@ -110,7 +109,7 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
 
   /** The response is given up by its owner: like a cancel, also before anyone subscribed. */
   void abandon() {
-    onLoop(() -> {
+    OnLoop.run(loop, () -> {
       abandoned = true;
       subscribed = true;
       if (!terminated) {
@@ -187,19 +186,5 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
     buffered.clear();
     exchange.abandonBody();
     exchange.pool.client().reportUnhandled("a streaming response body's subscriber threw", broken);
-  }
-
-  /** Runs the task on the loop; false if the loop is gone (the runtime stopped, and the connection with it). */
-  private boolean onLoop(Runnable task) {
-    if (loop.inEventLoop()) {
-      task.run();
-      return true;
-    }
-    try {
-      loop.execute(task);
-      return true;
-    } catch (RejectedExecutionException shutDown) {
-      return false;
-    }
   }
 }
