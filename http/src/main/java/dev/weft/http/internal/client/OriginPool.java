@@ -111,26 +111,23 @@ final class OriginPool {
 
   /** On the loop: a new exchange wants a connection. */
   void enqueue(Exchange exchange) {
-    if (exchange.isEnded()) {
-      return; // cancelled on its way here: finish() already freed its slot
-    }
-    if (exchange.call.promise.isDone()) {
-      exchange.cancel(); // cancelled before its cancel hook was registered: frees its slot once
-      return;
-    }
-    exchange.armTimer();
-    if (closed) {
-      exchange.clientClosed();
-      return;
-    }
-    dispatchOrWait(exchange, false);
+    begin(exchange, false);
   }
 
   /** On the loop: a stale pooled connection failed an idempotent request; it goes first in line. */
   void retry(Exchange exchange) {
     exchange.call.current = exchange;
+    begin(exchange, true);
+  }
+
+  private void begin(Exchange exchange, boolean first) {
+    if (exchange.isEnded()) {
+      return; // cancelled on its way here: finish() already freed its slot
+    }
     if (exchange.call.promise.isDone()) {
-      exchange.cancel(); // the cancel hook may have reached the exchange this one replaces
+      // cancelled before its cancel hook was registered, or the hook reached the exchange this
+      // retry replaces: either way this one ends here, freeing its slot once
+      exchange.cancel();
       return;
     }
     exchange.armTimer();
@@ -138,7 +135,7 @@ final class OriginPool {
       exchange.clientClosed();
       return;
     }
-    dispatchOrWait(exchange, true);
+    dispatchOrWait(exchange, first);
   }
 
   private void dispatchOrWait(Exchange exchange, boolean first) {
@@ -188,7 +185,7 @@ final class OriginPool {
   }
 
   /** On the loop: opening a connection failed; the request first in line gets the failure. */
-  void connectFailed(ClientConnection connection, HttpClientException failure) {
+  void connectFailed(HttpClientException failure) {
     Exchange first = waiting.peekFirst();
     if (first != null) {
       first.fail(failure);
