@@ -241,6 +241,15 @@ public final class HttpRequest {
         if (c == '\r' || c == '\n' || c == 0) {
           throw new IllegalArgumentException("value of header " + name + " contains a line break or NUL");
         }
+        if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+          throw new IllegalArgumentException("value of header " + name + " contains the character U+"
+              + String.format("%04X", (int) c) + " at index " + i + "; only visible ASCII/Latin-1, space and tab are "
+              + "allowed");
+        }
+      }
+      if (!value.isEmpty() && (Character.isWhitespace(value.charAt(0))
+          || Character.isWhitespace(value.charAt(value.length() - 1)))) {
+        throw new IllegalArgumentException("value of header " + name + " starts or ends with white space");
       }
       headers.add(new AbstractMap.SimpleImmutableEntry<>(name, value));
       return this;

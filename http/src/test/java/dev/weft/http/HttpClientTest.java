@@ -570,6 +570,14 @@ class HttpClientTest {
         .hasMessageContaining("scheme http or https");
     assertThatThrownBy(() -> HttpRequest.builder("GET", uri("/")).header("X-A", "a\r\nX-Injected: 1"))
         .hasMessageContaining("line break");
+    assertThatThrownBy(() -> HttpRequest.builder("GET", uri("/")).header("X-A", " leading space"))
+        .hasMessageContaining("starts or ends with white space");
+    assertThatThrownBy(() -> HttpRequest.builder("GET", uri("/")).header("X-A", "bell\u0007"))
+        .hasMessageContaining("U+0007 at index 4");
+    assertThatThrownBy(() -> HttpRequest.builder("GET", uri("/")).header("X-A", "del\u007f"))
+        .hasMessageContaining("U+007F");
+    assertThat(HttpRequest.builder("GET", uri("/")).header("X-A", "tab\tinside").build().header("x-a"))
+        .contains("tab\tinside");
     assertThatThrownBy(() -> HttpRequest.builder("GET", uri("/")).header("Content-Length", "5"))
         .hasMessageContaining("set by the client from the body");
     assertThatThrownBy(() -> HttpRequest.builder("GE T", uri("/")))

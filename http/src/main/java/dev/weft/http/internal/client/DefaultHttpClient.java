@@ -5,6 +5,8 @@ import dev.weft.Context;
 import dev.weft.Deadline;
 import dev.weft.Loop;
 import dev.weft.RejectedException;
+import dev.weft.blocking.Adapters;
+import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
 import dev.weft.http.HttpClient;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,9 +36,14 @@ import javax.net.ssl.SSLException;
  * origin is first used), and the calls' promises homed on their callers' loops.
  */
 public final class DefaultHttpClient implements HttpClient {
+  /** The name of the adapter that runs the clients' name lookups and TLS certificate checks. */
+  public static final String SUPPORT_ADAPTER = "weft-http-client";
+  private static final Object SUPPORT_ADAPTER_LOCK = new Object();
+
   private final DefaultAsyncRuntime runtime;
   private final ClientSettings settings;
   private final SslContext sslContext;
+  private final BlockingAdapter support;
   private final ConcurrentHashMap<Origin, OriginPool> pools = new ConcurrentHashMap<>();
   private final List<OriginPool> poolsInOrder = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -48,6 +56,27 @@ public final class DefaultHttpClient implements HttpClient {
     this.runtime = (DefaultAsyncRuntime) runtime;
     this.settings = settings;
     this.sslContext = buildSslContext(settings);
+    this.support = supportAdapter(this.runtime);
+  }
+
+  /**
+   * The runtime's adapter for the clients' own blocking work — name lookups and TLS certificate
+   * checks — made by the first client of a runtime and shared by all. It is small and separate from
+   * {@code runtime.blocking()}, so that handshakes never queue behind (or deadlock with) the
+   * application's blocking calls, for instance blocking code waiting on HTTPS responses.
+   */
+  private static BlockingAdapter supportAdapter(DefaultAsyncRuntime runtime) {
+    synchronized (SUPPORT_ADAPTER_LOCK) {
+      try {
+        return runtime.adapter(SUPPORT_ADAPTER);
+      } catch (IllegalArgumentException none) {
+        return Adapters.boundedPool(SUPPORT_ADAPTER)
+            .maxThreads(2)
+            .maxQueue(1024)
+            .spinBeforePark(Duration.ZERO) // rare work: no thread kept spinning for it
+            .build(runtime);
+      }
+    }
   }
 
   private static SslContext buildSslContext(ClientSettings settings) {
@@ -110,7 +139,11 @@ public final class DefaultHttpClient implements HttpClient {
     Exchange exchange = new Exchange(call, pool, request, false);
     call.current = exchange;
     if (pool.eventLoop().inEventLoop()) {
-      pool.enqueue(exchange); // already on the pool's loop: no task, no hop
+      try {
+        pool.enqueue(exchange); // already on the pool's loop: no task, no hop
+      } catch (RuntimeException unexpected) {
+        exchange.fail(unexpected); // never out of send(): the caller holds no future yet
+      }
       return;
     }
     try {
@@ -126,7 +159,7 @@ public final class DefaultHttpClient implements HttpClient {
     call.redirects++;
     try {
       submit(call, next);
-    } catch (RejectedException refused) {
+    } catch (RuntimeException refused) {
       call.promise.fail(refused);
     }
   }
@@ -148,7 +181,8 @@ public final class DefaultHttpClient implements HttpClient {
   private OriginPool admitted(Origin origin) {
     OriginPool pool = pool(origin);
     while (!pool.admit()) {
-      pool = pool(origin); // retired under us: its successor, or a new one
+      pools.remove(origin, pool); // retired under us (its loop may not have removed it yet)
+      pool = pool(origin);
     }
     return pool;
   }
@@ -171,14 +205,18 @@ public final class DefaultHttpClient implements HttpClient {
     return sslContext;
   }
 
-  /** Runs a TLS handshake's delegated task off the loops; RejectedException fails the handshake. */
+  /** Runs a TLS handshake's delegated task off the loops. */
   void runTlsTask(Runnable task) {
-    runtime.blocking().run(task::run);
+    try {
+      support.run(task::run);
+    } catch (RejectedExecutionException full) {
+      task.run(); // a handshake late on the loop beats one failed for lack of a thread
+    }
   }
 
-  /** Looks up a host name on the runtime's blocking adapter: the JDK's resolver blocks. */
+  /** Looks up a host name on the support adapter: the JDK's resolver blocks. */
   Future<InetAddress> lookUp(String host) {
-    return runtime.blocking().call(() -> InetAddress.getByName(host));
+    return support.call(() -> InetAddress.getByName(host));
   }
 
   void reportUnhandled(String description, Throwable failure) {

@@ -79,13 +79,40 @@ final class Exchange {
     timer = pool.eventLoop().schedule(this::requestTimedOut, Math.max(0, remaining), NANOSECONDS);
   }
 
-  /** A connection is ours: write the request on it. */
-  void start(ClientConnection connection) {
+  /**
+   * A connection is offered: build the request and write it on the connection. Returns false,
+   * having failed this exchange and left the connection untouched, if the request cannot be put on
+   * the wire; the pool then offers the connection to the next one.
+   */
+  boolean start(ClientConnection connection) {
+    io.netty.handler.codec.http.HttpRequest head;
+    try {
+      head = head();
+    } catch (RuntimeException unwritable) {
+      fail(unwritable); // still QUEUED: only this request fails, the connection stays free
+      return false;
+    }
     state = ACTIVE;
     this.connection = connection;
     connection.bind(this);
     Channel channel = connection.channel();
-    Origin origin = pool.origin();
+    if (request.bodyPublisher().isPresent()) {
+      channel.writeAndFlush(head, channel.voidPromise());
+      bodyWriter = new RequestBodyWriter(this, channel, request.bodyLength());
+      try {
+        request.bodyPublisher().get().subscribe(bodyWriter);
+      } catch (RuntimeException | Error broken) {
+        fail(broken); // a publisher must not throw; this may run inside another exchange's hand-off
+      }
+    } else {
+      requestSent = true;
+      channel.writeAndFlush(head, channel.voidPromise());
+    }
+    return true;
+  }
+
+  /** The request head (and, for a body in memory, the whole request) as Netty writes it. */
+  private io.netty.handler.codec.http.HttpRequest head() {
     URI uri = request.uri();
     String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
@@ -100,7 +127,7 @@ final class Exchange {
       out.add(header.getKey(), header.getValue());
     }
     if (!out.contains(HttpHeaderNames.HOST)) {
-      out.set(HttpHeaderNames.HOST, origin.hostHeader());
+      out.set(HttpHeaderNames.HOST, pool.origin().hostHeader());
     }
     String userAgent = pool.settings().userAgent();
     if (!userAgent.isEmpty() && !out.contains(HttpHeaderNames.USER_AGENT)) {
@@ -112,18 +139,7 @@ final class Exchange {
     } else if (length > 0 || inMemory != null || request.bodyPublisher().isPresent()) {
       out.set(HttpHeaderNames.CONTENT_LENGTH, length);
     }
-    if (request.bodyPublisher().isPresent()) {
-      channel.writeAndFlush(head, channel.voidPromise());
-      bodyWriter = new RequestBodyWriter(this, channel, length);
-      try {
-        request.bodyPublisher().get().subscribe(bodyWriter);
-      } catch (RuntimeException | Error broken) {
-        fail(broken); // a publisher must not throw; this may run inside another exchange's hand-off
-      }
-    } else {
-      requestSent = true;
-      channel.writeAndFlush(head, channel.voidPromise());
-    }
+    return head;
   }
 
   void writabilityChanged() {
@@ -353,8 +369,8 @@ final class Exchange {
 
   /**
    * Streamed bodies only: fails the body when the server has sent nothing for readTimeout while the
-   * subscriber waited. While the subscriber has no demand (or bytes wait for it) the consumer is the
-   * slow side, so that time is not counted against the server.
+   * subscriber waited. While the subscriber has no demand (or bytes wait for it), or the request body
+   * is still being sent, the client is the slow side, so that time is not counted against the server.
    */
   private void checkReadProgress() {
     if (state != BODY || connection == null) {
@@ -362,7 +378,7 @@ final class Exchange {
     }
     long timeout = pool.settings().readTimeoutNanos();
     long now = System.nanoTime();
-    if (stream == null || !stream.isWaitingForServer()) {
+    if (stream == null || !stream.isWaitingForServer() || !requestSent) {
       lastProgressNanos = now; // the consumer's turn: its time is not the server's silence
     } else if (now - lastProgressNanos >= timeout) {
       fail(new TimeoutException(describe() + ": the server sent nothing for " + Durations.text(now - lastProgressNanos)

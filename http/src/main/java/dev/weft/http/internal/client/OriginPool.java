@@ -45,6 +45,7 @@ final class OriginPool {
   private int connecting;
   private boolean closed;
   private ScheduledFuture<?> retireTimer;
+  private long lastUsedNanos = System.nanoTime();
 
   // written on the loop, read by metrics() from any thread
   private volatile int activeGauge;
@@ -121,6 +122,7 @@ final class OriginPool {
   }
 
   private void begin(Exchange exchange, boolean first) {
+    lastUsedNanos = System.nanoTime();
     if (exchange.isEnded()) {
       return; // cancelled on its way here: finish() already freed its slot
     }
@@ -143,7 +145,10 @@ final class OriginPool {
     while ((connection = idle.pollFirst()) != null) {
       if (connection.isUsable()) {
         connection.leaveIdle();
-        exchange.start(connection);
+        if (!exchange.start(connection)) {
+          idle.addFirst(connection); // the request could not be written; the connection is untouched
+          connection.enterIdle();
+        }
         updateGauges();
         return;
       }
@@ -208,6 +213,7 @@ final class OriginPool {
   /** On the loop: an exchange ended; frees its slot and gives its connection back or closes it. */
   void ended(Exchange exchange, boolean wasQueued, ClientConnection connection, boolean reusable) {
     admitted.decrementAndGet();
+    lastUsedNanos = System.nanoTime();
     if (wasQueued) {
       waiting.remove(exchange);
     }
@@ -224,13 +230,14 @@ final class OriginPool {
 
   /** Gives a free connection to the first waiting exchange, or to the idle stack. */
   private void hand(ClientConnection connection) {
-    Exchange next = waiting.pollFirst();
-    if (next != null) {
-      next.start(connection);
-    } else {
-      idle.addFirst(connection);
-      connection.enterIdle();
+    Exchange next;
+    while ((next = waiting.pollFirst()) != null) {
+      if (next.start(connection)) {
+        return;
+      }
     }
+    idle.addFirst(connection);
+    connection.enterIdle();
   }
 
   void responded(long nanos) {
@@ -248,6 +255,10 @@ final class OriginPool {
       return;
     }
     closed = true;
+    if (retireTimer != null) {
+      retireTimer.cancel(false);
+      retireTimer = null;
+    }
     List<Exchange> queued = new ArrayList<>(waiting);
     for (Exchange exchange : queued) {
       exchange.clientClosed();
@@ -275,12 +286,22 @@ final class OriginPool {
    */
   private void retireWhenUnused() {
     if (retireTimer == null && !closed && connections.isEmpty() && waiting.isEmpty()) {
-      retireTimer = eventLoop.schedule(() -> {
-        retireTimer = null;
-        if (connections.isEmpty() && waiting.isEmpty() && admitted.compareAndSet(0, RETIRED)) {
-          client.retire(this);
-        }
-      }, settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS);
+      retireTimer = eventLoop.schedule(this::retireIfStillUnused,
+          lastUsedNanos + settings.idleTimeoutNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void retireIfStillUnused() {
+    retireTimer = null;
+    if (closed || !connections.isEmpty() || !waiting.isEmpty()) {
+      return; // busy again: the pool re-arms when it next empties
+    }
+    long unusedFor = System.nanoTime() - lastUsedNanos;
+    if (unusedFor < settings.idleTimeoutNanos()) {
+      retireTimer = eventLoop.schedule(this::retireIfStillUnused, settings.idleTimeoutNanos() - unusedFor,
+          TimeUnit.NANOSECONDS);
+    } else if (admitted.compareAndSet(0, RETIRED)) {
+      client.retire(this);
     }
   }
 
