@@ -218,12 +218,10 @@ class HttpClientTest {
     try (HttpClient client = HttpClient.builder(runtime).maxResponseBodySize(1000).build()) {
       assertThat(client.get(uri("/big?n=1000")).join().body()).hasSize(1000);
       assertThatThrownBy(() -> client.get(uri("/big?n=2000")).join())
-          .isInstanceOfSatisfying(HttpClientException.class,
-              e -> assertThat(e.kind()).isEqualTo(HttpClientException.Kind.BODY_TOO_LARGE))
+          .isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.BODY_TOO_LARGE))
           .hasMessageContaining("declares a Content-Length of 2000 bytes, over maxResponseBodySize of 1000 bytes");
       assertThatThrownBy(() -> client.get(uri("/stream?n=5000")).join())
-          .isInstanceOfSatisfying(HttpClientException.class,
-              e -> assertThat(e.kind()).isEqualTo(HttpClientException.Kind.BODY_TOO_LARGE))
+          .isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.BODY_TOO_LARGE))
           .hasMessageContaining("sent more than");
       assertThat(client.get(uri("/hello")).join().bodyAsString()).isEqualTo("hello");
       assertThat(origin(client).connectionsOpened()).isEqualTo(3);
@@ -299,8 +297,7 @@ class HttpClientTest {
   void anUnknownHostFailsToConnect() {
     try (HttpClient client = HttpClient.builder(runtime).build()) {
       assertThatThrownBy(() -> client.get("http://no-such-host.invalid/").join())
-          .isInstanceOfSatisfying(HttpClientException.class,
-              e -> assertThat(e.kind()).isEqualTo(HttpClientException.Kind.CONNECT_FAILED))
+          .isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.CONNECT_FAILED))
           .hasMessageContaining("unknown host no-such-host.invalid");
     }
   }
@@ -310,8 +307,7 @@ class HttpClientTest {
     try (ScriptedServer silent = new ScriptedServer((socket, n) -> socket.getInputStream().readAllBytes());
          HttpClient client = HttpClient.builder(runtime).connectTimeout(Duration.ofMillis(300)).build()) {
       assertThatThrownBy(() -> client.get("https://127.0.0.1:" + silent.port() + "/").join())
-          .isInstanceOfSatisfying(HttpClientException.class,
-              e -> assertThat(e.kind()).isEqualTo(HttpClientException.Kind.CONNECT_TIMEOUT))
+          .isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.CONNECT_TIMEOUT))
           .hasMessageContaining("connectTimeout of 300 ms, TCP connect and TLS handshake");
     }
   }
@@ -326,12 +322,10 @@ class HttpClientTest {
          });
          HttpClient client = HttpClient.builder(runtime).build()) {
       assertThatThrownBy(() -> client.get(garbage.uri("/")).join())
-          .isInstanceOfSatisfying(HttpClientException.class,
-              e -> assertThat(e.kind()).isEqualTo(HttpClientException.Kind.MALFORMED_RESPONSE))
+          .isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.MALFORMED_RESPONSE))
           .hasMessageContaining("malformed response");
       assertThatThrownBy(() -> client.get(garbage.uri("/")).join())
-          .isInstanceOfSatisfying(HttpClientException.class,
-              e -> assertThat(e.kind()).isEqualTo(HttpClientException.Kind.MALFORMED_RESPONSE))
+          .isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.MALFORMED_RESPONSE))
           .hasMessageContaining("maxResponseHeaderSize is 16384 bytes");
     }
   }
@@ -345,8 +339,7 @@ class HttpClientTest {
          });
          HttpClient client = HttpClient.builder(runtime).build()) {
       assertThatThrownBy(() -> client.get(quitter.uri("/")).join())
-          .isInstanceOfSatisfying(HttpClientException.class,
-              e -> assertThat(e.kind()).isEqualTo(HttpClientException.Kind.CONNECTION_CLOSED))
+          .isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.CONNECTION_CLOSED))
           .hasMessageContaining("the connection closed after 10 of 100 bytes of the response body");
     }
   }
@@ -387,8 +380,7 @@ class HttpClientTest {
          HttpClient client = HttpClient.builder(runtime).build()) {
       assertThat(client.get(server.uri("/a")).join().bodyAsString()).isEqualTo("ok");
       assertThatThrownBy(() -> client.send(HttpRequest.builder("POST", server.uri("/b")).build()).join())
-          .isInstanceOfSatisfying(HttpClientException.class,
-              e -> assertThat(e.kind()).isEqualTo(HttpClientException.Kind.CONNECTION_CLOSED))
+          .isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.CONNECTION_CLOSED))
           .hasMessageContaining("before the response head");
       assertThat(server.accepted.get()).isEqualTo(1);
     }
@@ -403,8 +395,7 @@ class HttpClientTest {
         && origin(client).pendingRequests() == 1, Duration.ofSeconds(10));
     client.close();
     for (Future<HttpResponse> future : List.of(running, queued)) {
-      assertThatThrownBy(future::join).isInstanceOfSatisfying(HttpClientException.class,
-          e -> assertThat(e.kind()).isEqualTo(HttpClientException.Kind.CLIENT_CLOSED));
+      assertThatThrownBy(future::join).isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.CLIENT_CLOSED));
     }
     assertThatThrownBy(() -> client.get(uri("/hello"))).isInstanceOf(RejectedException.class)
         .hasMessageContaining("closed");
@@ -582,5 +573,9 @@ class HttpClientTest {
         .hasMessageContaining("set by the client from the body");
     assertThatThrownBy(() -> HttpRequest.builder("GE T", uri("/")))
         .hasMessageContaining("not an HTTP token");
+  }
+
+  private static java.util.function.Consumer<HttpClientException> kind(HttpClientException.Kind expected) {
+    return failure -> assertThat(failure.kind()).isEqualTo(expected);
   }
 }
