@@ -120,10 +120,17 @@ public final class BoundedPool extends AdapterBase {
   /** Takes the next queue entry, and hands the wake-up on if more entries wait. */
   private CallTask<?> take() {
     CallTask<?> task = queue.poll();
-    if (task != null && entries.decrementAndGet() > 0) {
-      signalWork();
+    if (task != null) {
+      handOnWakeUp();
     }
     return task;
+  }
+
+  /** A worker took an entry: if more wait, it signals for them (the cascade). */
+  private void handOnWakeUp() {
+    if (entries.decrementAndGet() > 0) {
+      signalWork();
+    }
   }
 
   private void signalWork() {
@@ -321,19 +328,25 @@ public final class BoundedPool extends AdapterBase {
         spinning.decrementAndGet(); // enough spinners: more would only take CPU from the loops
         return null;
       }
+      CallTask<?> task = null;
       try {
         long deadline = System.nanoTime() + spinNanos;
         do {
-          CallTask<?> task = take();
+          task = queue.poll(); // not take(): its cascade would see us still spinning and wake nobody
           if (task != null) {
-            return task;
+            break;
           }
           Thread.onSpinWait();
         } while (System.nanoTime() - deadline < 0);
-        return null;
       } finally {
         spinning.decrementAndGet();
       }
+      if (task != null) {
+        // Only now that we no longer count as a spinner: a call offered right behind ours must wake
+        // another worker, not wait for us to finish this one.
+        handOnWakeUp();
+      }
+      return task;
     }
 
     /** Parks until signalled (true) or until keepAlive expires or the pool closes (false: retire). */
