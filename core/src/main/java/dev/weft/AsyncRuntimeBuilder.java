@@ -3,6 +3,7 @@ package dev.weft;
 import dev.weft.blocking.AdapterSpec;
 import dev.weft.blocking.Adapters;
 import dev.weft.future.Future;
+import dev.weft.internal.SettingChecks;
 import dev.weft.internal.Throwables;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.RuntimeSettings;
@@ -166,13 +167,8 @@ public final class AsyncRuntimeBuilder {
   }
 
   RuntimeSettings settings() {
-    if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
-      throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '-', '_' or '.' (was "
-          + (name == null ? "null" : "'" + name + "'") + ")");
-    }
-    if (loops < 1 || loops > MAX_LOOPS) {
-      throw new IllegalArgumentException("loops must be between 1 and " + MAX_LOOPS + " (was " + loops + ")");
-    }
+    SettingChecks.checkName("name", name, 64);
+    SettingChecks.checkRange("loops", loops, 1, MAX_LOOPS);
     checkRange("watchdogInterval", watchdogInterval, MIN_WATCHDOG, MAX_WATCHDOG);
     checkRange("blockedThreshold", blockedThreshold, MIN_WATCHDOG, MAX_WATCHDOG);
     if (watchdogInterval.compareTo(blockedThreshold) > 0) {
@@ -195,10 +191,10 @@ public final class AsyncRuntimeBuilder {
         unhandledFailureHandler, List.copyOf(adapters));
   }
 
+  /** As {@link SettingChecks#checkRange(String, Duration, Duration, Duration)}, with durations as people read them. */
   private static void checkRange(String setting, Duration value, Duration min, Duration max) {
     if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(setting + " must be between " + Throwables.format(min) + " and "
-          + Throwables.format(max) + " (was " + Throwables.format(value) + ")");
+      throw SettingChecks.outOfRange(setting, Throwables.format(min), Throwables.format(max), Throwables.format(value));
     }
   }
 }

@@ -1,9 +1,9 @@
 package dev.weft.blocking;
 
 import dev.weft.AsyncRuntime;
+import dev.weft.internal.blocking.AdapterKind;
 import dev.weft.internal.blocking.AdapterSettings;
 import dev.weft.internal.blocking.BoundedPool;
-import dev.weft.internal.blocking.Settings;
 import java.time.Duration;
 
 /**
@@ -20,10 +20,10 @@ import java.time.Duration;
  * 20 connections needs no more than 20 threads; more only queue inside the driver's pool.
  */
 public final class BoundedPoolBuilder implements AdapterSpec {
-  private final Settings settings;
+  private final AdapterSettings.Builder settings;
 
   BoundedPoolBuilder(String name) {
-    this.settings = new Settings(name, "bounded-pool");
+    this.settings = AdapterSettings.builder(name, AdapterKind.BOUNDED_POOL);
   }
 
   /**
@@ -33,7 +33,7 @@ public final class BoundedPoolBuilder implements AdapterSpec {
    * @return this builder
    */
   public BoundedPoolBuilder maxThreads(int maxThreads) {
-    settings.maxConcurrency = maxThreads;
+    settings.maxConcurrency(maxThreads);
     return this;
   }
 
@@ -45,7 +45,7 @@ public final class BoundedPoolBuilder implements AdapterSpec {
    * @return this builder
    */
   public BoundedPoolBuilder maxQueue(int maxQueue) {
-    settings.maxQueue = maxQueue;
+    settings.maxQueue(maxQueue);
     return this;
   }
 
@@ -56,7 +56,7 @@ public final class BoundedPoolBuilder implements AdapterSpec {
    * @return this builder
    */
   public BoundedPoolBuilder keepAlive(Duration keepAlive) {
-    settings.keepAlive = keepAlive;
+    settings.keepAlive(keepAlive);
     return this;
   }
 
@@ -67,7 +67,7 @@ public final class BoundedPoolBuilder implements AdapterSpec {
    * @return this builder
    */
   public BoundedPoolBuilder spinBeforePark(Duration spin) {
-    settings.spinBeforePark = spin;
+    settings.spinBeforePark(spin);
     return this;
   }
 
@@ -78,7 +78,7 @@ public final class BoundedPoolBuilder implements AdapterSpec {
    * @return this builder
    */
   public BoundedPoolBuilder interruptOnCancel(boolean interrupt) {
-    settings.interruptOnCancel = interrupt;
+    settings.interruptOnCancel(interrupt);
     return this;
   }
 
@@ -90,18 +90,17 @@ public final class BoundedPoolBuilder implements AdapterSpec {
    * @return this builder
    */
   public BoundedPoolBuilder slowCallThreshold(Duration threshold) {
-    settings.slowCallThreshold = threshold;
+    settings.slowCallThreshold(threshold);
     return this;
   }
 
   @Override
   public String name() {
-    return settings.name;
+    return settings.name();
   }
 
   @Override
   public BlockingAdapter build(AsyncRuntime runtime) {
-    AdapterSettings checked = settings.check(10_000);
-    return BoundedPool.start(runtime, checked);
+    return BoundedPool.start(runtime, settings.build());
   }
 }

@@ -1,8 +1,8 @@
 package dev.weft.blocking;
 
 import dev.weft.AsyncRuntime;
+import dev.weft.internal.blocking.AdapterKind;
 import dev.weft.internal.blocking.AdapterSettings;
-import dev.weft.internal.blocking.Settings;
 import dev.weft.internal.blocking.VirtualThreadAdapter;
 import java.time.Duration;
 
@@ -16,11 +16,10 @@ import java.time.Duration;
  * {@link #build} throws {@link UnsupportedOperationException} naming the JVM's version.
  */
 public final class VirtualThreadsBuilder implements AdapterSpec {
-  private final Settings settings;
+  private final AdapterSettings.Builder settings;
 
   VirtualThreadsBuilder(String name) {
-    this.settings = new Settings(name, "virtual-threads");
-    settings.maxConcurrency = 256;
+    this.settings = AdapterSettings.builder(name, AdapterKind.VIRTUAL_THREADS);
   }
 
   /**
@@ -30,7 +29,7 @@ public final class VirtualThreadsBuilder implements AdapterSpec {
    * @return this builder
    */
   public VirtualThreadsBuilder maxConcurrency(int maxConcurrency) {
-    settings.maxConcurrency = maxConcurrency;
+    settings.maxConcurrency(maxConcurrency);
     return this;
   }
 
@@ -41,7 +40,7 @@ public final class VirtualThreadsBuilder implements AdapterSpec {
    * @return this builder
    */
   public VirtualThreadsBuilder maxQueue(int maxQueue) {
-    settings.maxQueue = maxQueue;
+    settings.maxQueue(maxQueue);
     return this;
   }
 
@@ -52,7 +51,7 @@ public final class VirtualThreadsBuilder implements AdapterSpec {
    * @return this builder
    */
   public VirtualThreadsBuilder interruptOnCancel(boolean interrupt) {
-    settings.interruptOnCancel = interrupt;
+    settings.interruptOnCancel(interrupt);
     return this;
   }
 
@@ -63,13 +62,13 @@ public final class VirtualThreadsBuilder implements AdapterSpec {
    * @return this builder
    */
   public VirtualThreadsBuilder slowCallThreshold(Duration threshold) {
-    settings.slowCallThreshold = threshold;
+    settings.slowCallThreshold(threshold);
     return this;
   }
 
   @Override
   public String name() {
-    return settings.name;
+    return settings.name();
   }
 
   /**
@@ -79,7 +78,6 @@ public final class VirtualThreadsBuilder implements AdapterSpec {
    */
   @Override
   public BlockingAdapter build(AsyncRuntime runtime) {
-    AdapterSettings checked = settings.check(1_000_000);
-    return VirtualThreadAdapter.start(runtime, checked);
+    return VirtualThreadAdapter.start(runtime, settings.build());
   }
 }

@@ -3,6 +3,7 @@ package dev.weft.group;
 import dev.weft.Deadline;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
+import dev.weft.internal.SettingChecks;
 import dev.weft.internal.group.DefaultTaskGroup;
 import dev.weft.internal.group.GroupSettings;
 import java.time.Duration;
@@ -109,11 +110,7 @@ public final class TaskGroupBuilder {
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
       throw new IllegalArgumentException("timeout must be > 0 (was " + timeout + ")");
     }
-    if (abandonGracePeriod == null || abandonGracePeriod.isNegative()
-        || abandonGracePeriod.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException("abandonGracePeriod must be between PT0S and PT1H (was "
-          + abandonGracePeriod + ")");
-    }
+    SettingChecks.checkDuration("abandonGracePeriod", abandonGracePeriod, Duration.ZERO);
     Deadline own = deadline;
     if (timeout != null) {
       Deadline fromTimeout = Deadline.after(timeout);

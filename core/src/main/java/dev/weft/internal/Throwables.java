@@ -1,6 +1,7 @@
 package dev.weft.internal;
 
 /** Rethrowing failures unwrapped: Weft's "no wrapping" rule for blocking waits. */
+@ForWeftModules
 public final class Throwables {
   private Throwables() {}
 

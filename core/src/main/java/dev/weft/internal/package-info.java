@@ -1,5 +1,30 @@
 /**
  * Weft's implementation. Nothing under {@code dev.weft.internal} is API: it may change in any
- * release. Other Weft modules (http, jdbc-bridge) may use it.
+ * release, and users should never import it.
+ *
+ * <h2>The layer Weft's own modules build on</h2>
+ *
+ * <p>weft-http and weft-jdbc-bridge need a little more than the public API: to home promises on a
+ * loop without a hop, schedule internal timers, bind Netty channels to the runtime's loops. They
+ * may use exactly these types, each marked {@link dev.weft.internal.ForWeftModules}; their tests
+ * fail on any other reference to {@code dev.weft.internal} (the rule is
+ * {@code dev.weft.testing.InternalLayerRule}, in weft-core's test-jar):
+ *
+ * <ul>
+ *   <li>{@code loop.DefaultAsyncRuntime} — enter with {@code DefaultAsyncRuntime.of(runtime, user)},
+ *       which refuses a foreign {@code AsyncRuntime} with one clear message; then
+ *       {@code nextLoop()}, {@code eventLoopGroup()}, {@code adapters()}, {@code reportUnhandled}.
+ *   <li>{@code loop.LoopImpl} — enter with {@code LoopImpl.of(loop, user)}; {@code dispatch},
+ *       {@code scheduleInternal}, {@code eventLoop()}.
+ *   <li>{@code loop.LoopThread} — {@code currentLoop()}: the loop of the calling thread, or null.
+ *   <li>{@code future.DefaultPromise} — a promise homed on a given loop; {@code homeLoop()}.
+ *   <li>{@link dev.weft.internal.SettingChecks} — range checks whose messages all have one shape.
+ *   <li>{@link dev.weft.internal.Throwables} — rethrowing unwrapped, formatting durations.
+ * </ul>
+ *
+ * <p>Why a marked layer and not a {@code module-info}: most users run on the class path, where a
+ * module descriptor hides nothing, and Netty's and HdrHistogram's automatic modules would make a
+ * descriptor brittle; the jars carry {@code Automatic-Module-Name}s instead, and the boundary
+ * between Weft's own modules is enforced by their tests.
  */
 package dev.weft.internal;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.AsyncRuntime;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,7 +174,7 @@ class BoundedPoolSaturationTest {
             + "while they waited, which its busy threads have not cleared yet)");
     gate.open();
     running.join(WAIT);
-    Await.until("calls are accepted again once the freed worker has skipped the stale entries", WAIT, () -> {
+    Polling.await("calls are accepted again once the freed worker has skipped the stale entries", WAIT, () -> {
       try {
         return pool.call(() -> "accepted").join(WAIT).equals("accepted");
       } catch (RejectedException stillClogged) {
@@ -205,6 +206,6 @@ class BoundedPoolSaturationTest {
     gate.open();
     assertThat(running.join(WAIT)).as("the running call").isEqualTo("running");
     assertThat(waiting.join(WAIT)).as("the call that waited when the pool closed").isEqualTo("waiting");
-    Await.until("the closed pool's threads stop", WAIT, () -> pool.stats().threads() == 0, pool::stats);
+    Polling.await("the closed pool's threads stop", WAIT, () -> pool.stats().threads() == 0, pool::stats);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
+import dev.weft.testing.Polling;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ class BoundedPoolWorkerTest {
       call.join(WAIT);
     }
 
-    Await.until("idle threads expire after keepAlive", WAIT, () -> pool.stats().threads() == 0, pool::stats);
+    Polling.await("idle threads expire after keepAlive", WAIT, () -> pool.stats().threads() == 0, pool::stats);
     assertThat(pool.call(() -> "again").join(WAIT)).as("a call after the pool shrank to 0").isEqualTo("again");
     assertThat(pool.stats().threads()).as("threads started for it").isEqualTo(1);
   }

@@ -7,6 +7,8 @@ import dev.weft.AsyncRuntime;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
 import dev.weft.metrics.LoopMetrics;
+import dev.weft.testing.LogCapture;
+import dev.weft.testing.Polling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +54,7 @@ class SlowCallAndEventsTest {
   /** Waits until the watchdog has looked at the loops {@code looks} more times. */
   private static void awaitWatchdogLooks(int looks) {
     long before = lagSamples();
-    Await.until("the watchdog looked " + looks + " more times", WAIT, () -> lagSamples() >= before + looks);
+    Polling.await("the watchdog looked " + looks + " more times", WAIT, () -> lagSamples() >= before + looks);
   }
 
   private static long lagSamples() {
@@ -63,9 +65,9 @@ class SlowCallAndEventsTest {
   void aCallRunningPastTheSlowCallThresholdIsReportedOnceWithTheWorkersStack() throws Exception {
     BlockingAdapter pool = slowPool("slow-log");
     CountDownLatch release = new CountDownLatch(1);
-    try (LogCapture log = new LogCapture()) {
+    try (LogCapture log = new LogCapture("dev.weft.blocking.BlockingAdapter")) {
       Future<String> call = pool.call(() -> slowLegacyCall(release));
-      Await.until("a slow-call WARN", WAIT, () -> !log.warningsContaining("'slow-log'").isEmpty(), log::warnings);
+      Polling.await("a slow-call WARN", WAIT, () -> !log.warningsContaining("'slow-log'").isEmpty(), log::warnings);
       awaitWatchdogLooks(20); // 20 more looks, each past the threshold
 
       List<String> warnings = log.warningsContaining("'slow-log'");
@@ -83,10 +85,10 @@ class SlowCallAndEventsTest {
   void eachSlowCallIsReportedOnce() throws Exception {
     BlockingAdapter pool = slowPool("slow-each");
     CountDownLatch release = new CountDownLatch(1);
-    try (LogCapture log = new LogCapture()) {
+    try (LogCapture log = new LogCapture("dev.weft.blocking.BlockingAdapter")) {
       Future<String> first = pool.call(() -> slowLegacyCall(release));
       Future<String> second = pool.call(() -> slowLegacyCall(release));
-      Await.until("a WARN for each slow call", WAIT, () -> log.warningsContaining("'slow-each'").size() >= 2,
+      Polling.await("a WARN for each slow call", WAIT, () -> log.warningsContaining("'slow-each'").size() >= 2,
           log::warnings);
       awaitWatchdogLooks(20);
       assertThat(log.warningsContaining("'slow-each'")).as("WARNs about two slow calls").hasSize(2);
@@ -99,7 +101,7 @@ class SlowCallAndEventsTest {
   @Test
   void saturationIsLoggedOnceNotEachTimeThePoolFlapsBetweenFullAndNot() throws Exception {
     BlockingAdapter pool = Adapters.boundedPool("saturation-log").maxThreads(1).maxQueue(0).build(runtime);
-    try (LogCapture log = new LogCapture()) {
+    try (LogCapture log = new LogCapture("dev.weft.blocking.BlockingAdapter")) {
       for (int episode = 1; episode <= 3; episode++) {
         Gate gate = new Gate();
         Future<String> holder = pool.call(gate.call("held"));
@@ -129,7 +131,7 @@ class SlowCallAndEventsTest {
       recording.start();
       CountDownLatch release = new CountDownLatch(1);
       CountDownLatch started = new CountDownLatch(2);
-      try (LogCapture log = new LogCapture()) {
+      try (LogCapture log = new LogCapture("dev.weft.blocking.BlockingAdapter")) {
         Future<String> first = pool.call(() -> {
           started.countDown();
           return slowLegacyCall(release);
@@ -140,7 +142,7 @@ class SlowCallAndEventsTest {
         });
         assertThat(started.await(5, TimeUnit.SECONDS)).as("both calls started").isTrue();
         assertThatThrownBy(() -> pool.call(() -> "refused")).isInstanceOf(RejectedException.class);
-        Await.until("both calls reported slow", WAIT, () -> log.warningsContaining("'jfr'").size() >= 3,
+        Polling.await("both calls reported slow", WAIT, () -> log.warningsContaining("'jfr'").size() >= 3,
             log::warnings); // one saturation WARN, two slow-call WARNs
         awaitWatchdogLooks(10); // the watchdog commits a slow call's event just after its WARN
         release.countDown();

@@ -7,6 +7,8 @@ import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.testing.LogCapture;
+import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,12 +191,12 @@ class VirtualThreadAdapterTest {
   void slowCallsOnVirtualThreadsAreReported() throws Exception {
     try (AsyncRuntime watched = AsyncRuntime.builder().name("bt-vt-slow").loops(1)
         .watchdogInterval(Duration.ofMillis(10)).blockedThreshold(Duration.ofMillis(100)).build();
-        LogCapture log = new LogCapture()) {
+        LogCapture log = new LogCapture("dev.weft.blocking.BlockingAdapter")) {
       BlockingAdapter adapter = Adapters.virtualThreads("slow").slowCallThreshold(Duration.ofMillis(50))
           .build(watched);
       CountDownLatch release = new CountDownLatch(1);
       Future<Boolean> call = adapter.call(() -> release.await(10, TimeUnit.SECONDS));
-      Await.until("a slow-call WARN", WAIT, () -> !log.warningsContaining("virtual threads 'slow'").isEmpty(),
+      Polling.await("a slow-call WARN", WAIT, () -> !log.warningsContaining("virtual threads 'slow'").isEmpty(),
           log::warnings);
       release.countDown();
       assertThat(call.join(WAIT)).isTrue();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,17 +14,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rule 1, home loop: every callback and every combinator function runs on the home loop's thread,
  * whichever thread completed the future; and callbacks run once each, in registration order.
  */
 class CallbackThreadingTest {
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-threading");
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop home;
   private static Loop otherLoop;
@@ -30,20 +33,10 @@ class CallbackThreadingTest {
 
   @BeforeAll
   static void openRuntime() throws Exception {
-    runtime = Loops.runtime("ft-threading", recorder);
+    runtime = weft.runtime();
     home = runtime.loops().get(0);
     otherLoop = runtime.loops().get(1);
     homeThread = Loops.threadOf(home);
-  }
-
-  @AfterAll
-  static void closeRuntime() {
-    runtime.close();
-  }
-
-  @AfterEach
-  void noCallbackFailed() {
-    recorder.assertNothingReportedAndClear();
   }
 
   /** Where each kind of callback and combinator function ran, keyed by kind. */

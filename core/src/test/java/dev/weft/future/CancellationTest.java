@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -15,34 +18,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Rule 4: cancel() fails the future with CancellationException and reaches the work behind it. */
 class CancellationTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-cancel");
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop home;
   private static Loop otherLoop;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = Loops.runtime("ft-cancel", recorder);
+    runtime = weft.runtime();
     home = runtime.loops().get(0);
     otherLoop = runtime.loops().get(1);
-  }
-
-  @AfterAll
-  static void closeRuntime() {
-    runtime.close();
-  }
-
-  @AfterEach
-  void nothingWasReported() {
-    recorder.assertNothingReportedAndClear();
   }
 
   @Test
@@ -210,8 +204,8 @@ class CancellationTest {
 
     // the latch opens inside the function, a moment before flatMap links the inner future; the
     // cancel reaches it at the latest when that link is made
-    Polling.await("the inner future of a flatMap cancelled after its function ran", inner::isCancelled,
-        Duration.ofSeconds(10));
+    Polling.await("the inner future of a flatMap cancelled after its function ran", Duration.ofSeconds(10),
+        inner::isCancelled);
     assertThat(source.isCancelled()).as("the source, which had already succeeded").isFalse();
   }
 

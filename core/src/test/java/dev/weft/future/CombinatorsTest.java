@@ -5,45 +5,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** map, flatMap, recover, all and any: what the derived future holds, rule 2 (no wrapping) included. */
 class CombinatorsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-combinators");
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop home;
   private static Loop otherLoop;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = Loops.runtime("ft-combinators", recorder);
+    runtime = weft.runtime();
     home = runtime.loops().get(0);
     otherLoop = runtime.loops().get(1);
   }
 
-  @AfterAll
-  static void closeRuntime() {
-    runtime.close();
-  }
-
-  @AfterEach
-  void nothingWasLost() {
-    recorder.assertNothingReportedAndClear();
-  }
-
   /** Waits for {@code future} to complete, without observing its failure. */
   private static void awaitDone(Future<?> future) {
-    Polling.await("the future completes", future::isDone, WAIT);
+    Polling.await("the future completes", WAIT, future::isDone);
   }
 
   // ---- map
@@ -258,8 +252,8 @@ class CombinatorsTest {
     third.cancel();
     fourth.complete("late success");
 
-    Polling.await("the later failure is attached as suppressed",
-        () -> Arrays.asList(firstFailure.getSuppressed()).contains(laterFailure), WAIT);
+    Polling.await("the later failure is attached as suppressed", WAIT,
+        () -> Arrays.asList(firstFailure.getSuppressed()).contains(laterFailure));
     Loops.runOn(home, () -> {}); // the cancellation's callback has run by now
     assertThat(firstFailure.getSuppressed()).as("suppressed exceptions of all()'s failure: later failures, "
         + "not cancellations").containsExactly(laterFailure);
@@ -315,7 +309,7 @@ class CombinatorsTest {
     fast.complete("fast");
 
     assertThat(any.join(WAIT)).as("any()'s result").isEqualTo("fast");
-    Polling.await("the losing input is cancelled", slow::isCancelled, WAIT);
+    Polling.await("the losing input is cancelled", WAIT, slow::isCancelled);
   }
 
   @Test
@@ -324,7 +318,7 @@ class CombinatorsTest {
     Future<String> any = Future.any(List.of(pending, Future.succeeded(null)));
 
     assertThat(any.join(WAIT)).as("any() won by a null result").isNull();
-    Polling.await("the losing input is cancelled", pending::isCancelled, WAIT);
+    Polling.await("the losing input is cancelled", WAIT, pending::isCancelled);
   }
 
   @Test

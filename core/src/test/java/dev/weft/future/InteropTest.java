@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -12,34 +15,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Future.from(CompletionStage) and toCompletableFuture(): results, failures and cancellation both ways. */
 class InteropTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-interop");
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop home;
   private static Thread homeThread;
 
   @BeforeAll
   static void openRuntime() throws Exception {
-    runtime = Loops.runtime("ft-interop", recorder);
+    runtime = weft.runtime();
     home = runtime.loops().get(0);
     homeThread = Loops.threadOf(home);
-  }
-
-  @AfterAll
-  static void closeRuntime() {
-    runtime.close();
-  }
-
-  @AfterEach
-  void nothingWasReported() {
-    recorder.assertNothingReportedAndClear();
   }
 
   // ---- Future.from
@@ -161,7 +155,7 @@ class InteropTest {
 
     promise.cancel();
 
-    Polling.await("the CompletableFuture is cancelled", bridge::isCancelled, WAIT);
+    Polling.await("the CompletableFuture is cancelled", WAIT, bridge::isCancelled);
   }
 
   @Test

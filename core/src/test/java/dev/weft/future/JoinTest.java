@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -13,32 +16,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** join() and join(Duration): rule 2 (the original exception, unwrapped) and rule 5 (never on a loop). */
 class JoinTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-join");
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop home;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = Loops.runtime("ft-join", recorder);
+    runtime = weft.runtime();
     home = runtime.loops().get(0);
-  }
-
-  @AfterAll
-  static void closeRuntime() {
-    runtime.close();
-  }
-
-  @AfterEach
-  void nothingWasReported() {
-    recorder.assertNothingReportedAndClear();
   }
 
   @Test
@@ -158,7 +152,7 @@ class JoinTest {
       flagAfter.set(Thread.currentThread().isInterrupted());
     }, "joiner");
     joiner.start();
-    Polling.await("the joiner is parked in join()", () -> joiner.getState() == Thread.State.WAITING, WAIT);
+    Polling.await("the joiner is parked in join()", WAIT, () -> joiner.getState() == Thread.State.WAITING);
 
     joiner.interrupt();
     joiner.join(WAIT.toMillis());

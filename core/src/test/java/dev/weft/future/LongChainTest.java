@@ -5,15 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * flatMap chains of any length run in constant stack depth: completing, failing and cancelling a
@@ -23,24 +25,16 @@ import org.junit.jupiter.api.Test;
 class LongChainTest {
   private static final int LINKS = 100_000;
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-chains");
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop home;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = Loops.runtime("ft-chains", recorder);
+    runtime = weft.runtime();
     home = runtime.loops().get(0);
-  }
-
-  @AfterAll
-  static void closeRuntime() {
-    runtime.close();
-  }
-
-  @AfterEach
-  void nothingWasReported() {
-    recorder.assertNothingReportedAndClear();
   }
 
   /** {@code countdown(n) = succeeded(n).flatMap(x -> countdown(x - 1))}: each link built by the one before. */
@@ -142,7 +136,7 @@ class LongChainTest {
     Loops.onPlainThread(() -> chain.cancel());
 
     // the last links may still be joining up on the loop; a cancel they miss reaches them as they do
-    Polling.await("the pending bottom of the cancelled chain is cancelled", bottom::isCancelled, WAIT);
+    Polling.await("the pending bottom of the cancelled chain is cancelled", WAIT, bottom::isCancelled);
   }
 
   private static Future<Integer> pendingCountdown(int n, Promise<Integer> bottom, CountDownLatch reachedBottom) {

@@ -1,6 +1,5 @@
 package dev.weft.future;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -19,17 +18,6 @@ final class Loops {
   static final Duration WAIT = Duration.ofSeconds(10);
 
   private Loops() {}
-
-  /** A runtime for one test class: two loops, failures to {@code recorder}, a quiet watchdog. */
-  static AsyncRuntime runtime(String name, FailureRecorder recorder) {
-    return AsyncRuntime.builder()
-        .name(name)
-        .loops(2)
-        .blockedThreshold(Duration.ofSeconds(30)) // tests hold loops on latches on purpose
-        .shutdownGracePeriod(Duration.ofSeconds(2))
-        .unhandledFailureHandler(recorder)
-        .build();
-  }
 
   /** Runs {@code call} on {@code loop} and returns what it returned, or rethrows what it threw. */
   static <T> T onLoop(Loop loop, Callable<T> call) throws Exception {

@@ -5,33 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A promise completes once; its state queries and their IllegalStateExceptions. */
 class PromiseCompletionTest {
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-completion");
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop loop;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = Loops.runtime("ft-completion", recorder);
+    runtime = weft.runtime();
     loop = runtime.loops().get(0);
-  }
-
-  @AfterAll
-  static void closeRuntime() {
-    runtime.close();
-  }
-
-  @AfterEach
-  void nothingWasReported() {
-    recorder.assertNothingReportedAndClear();
   }
 
   @Test

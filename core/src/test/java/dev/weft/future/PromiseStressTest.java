@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +26,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Races on one promise from several threads (plain threads and another loop), each test bounded
@@ -34,7 +37,9 @@ import org.junit.jupiter.api.Test;
 class PromiseStressTest {
   private static final int MAX_ROUNDS = 20_000;
   private static final Duration BUDGET = Duration.ofSeconds(2); // per test; stops early, never fails for it
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-stress");
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop home;
   private static Loop otherLoop;
@@ -43,7 +48,7 @@ class PromiseStressTest {
 
   @BeforeAll
   static void openRuntime() throws Exception {
-    runtime = Loops.runtime("ft-stress", recorder);
+    runtime = weft.runtime();
     home = runtime.loops().get(0);
     otherLoop = runtime.loops().get(1);
     homeThread = Loops.threadOf(home);
@@ -58,12 +63,6 @@ class PromiseStressTest {
   static void closeRuntime() throws InterruptedException {
     plainThreads.shutdownNow();
     plainThreads.awaitTermination(5, TimeUnit.SECONDS);
-    runtime.close();
-  }
-
-  @AfterEach
-  void nothingWasReported() {
-    recorder.assertNothingReportedAndClear();
   }
 
   /** Runs each action on its executor, all released together by a barrier; returns when all have run. */
@@ -204,7 +203,7 @@ class PromiseStressTest {
 
       race(List.of(PLAIN, PLAIN, otherLoop::execute, PLAIN), actions);
 
-      Polling.await("every callback ran", () -> runs.get() >= registered.get(), Duration.ofSeconds(10));
+      Polling.await("every callback ran", Duration.ofSeconds(10), () -> runs.get() >= registered.get());
       Loops.runOn(home, () -> {}); // a duplicate delivery would be queued before this
       assertThat(runs.get()).as("round %d: callback runs, one per registered callback", round)
           .isEqualTo(registered.get());

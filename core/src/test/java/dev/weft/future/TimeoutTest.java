@@ -5,36 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** orTimeout: a late source is cancelled and its follower fails with TimeoutException; one in time wins. */
 class TimeoutTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-timeout");
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop home;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = Loops.runtime("ft-timeout", recorder);
+    runtime = weft.runtime();
     home = runtime.loops().get(0);
-  }
-
-  @AfterAll
-  static void closeRuntime() {
-    runtime.close();
-  }
-
-  @AfterEach
-  void nothingWasReported() {
-    recorder.assertNothingReportedAndClear();
   }
 
   @Test
@@ -52,7 +46,7 @@ class TimeoutTest {
     Promise<String> source = home.newPromise();
     Future<String> timed = source.orTimeout(Duration.ofMillis(20));
 
-    Polling.await("orTimeout's result fails", timed::isDone, WAIT);
+    Polling.await("orTimeout's result fails", WAIT, timed::isDone);
     timed.failureNow();
 
     assertThat(source.isCancelled()).as("the source after its timeout expired").isTrue();
@@ -92,7 +86,7 @@ class TimeoutTest {
       // the timer is queued behind the held loop, and is overdue by the time the loop runs again
       timed = source.orTimeout(Duration.ofMillis(1));
       long start = System.nanoTime();
-      Polling.await("the 1ms timeout is overdue", () -> System.nanoTime() - start > 5_000_000L, WAIT);
+      Polling.await("the 1ms timeout is overdue", WAIT, () -> System.nanoTime() - start > 5_000_000L);
       // the source has its result now; only the hand-over to the loop (queued after the timer) is pending
       source.complete("completed before the timer ran");
     } finally {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -15,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rule 3, nothing silent: a failed future nobody observed is reported to the unhandled-failure
@@ -32,19 +35,16 @@ import org.junit.jupiter.api.Test;
 class UnobservedFailureTest {
   private static final Duration GC_WAIT = Duration.ofSeconds(10);
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final FailureRecorder recorder = new FailureRecorder();
+  @RegisterExtension
+  static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-unobserved").allowUnhandledFailures();
+  private static final FailureRecorder recorder = weft.failures();
   private static AsyncRuntime runtime;
   private static Loop home;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = Loops.runtime("ft-unobserved", recorder);
+    runtime = weft.runtime();
     home = runtime.loops().get(0);
-  }
-
-  @AfterAll
-  static void closeRuntime() {
-    runtime.close();
   }
 
   @AfterEach
@@ -67,11 +67,11 @@ class UnobservedFailureTest {
 
   /** Waits until {@code dropped} is collected and the cleaner has had its chance to report it. */
   private static void awaitCollectedAndCleaned(List<WeakReference<Future<String>>> dropped) throws Exception {
-    Polling.awaitWithGc("the dropped futures are collected",
-        () -> dropped.stream().allMatch(reference -> reference.get() == null), GC_WAIT);
+    Polling.awaitWithGc("the dropped futures are collected", GC_WAIT,
+        () -> dropped.stream().allMatch(reference -> reference.get() == null));
     IOException canary = new IOException("canary, dropped after the others were collected");
     failAndDrop(canary, future -> {});
-    Polling.awaitWithGc("the canary is reported", () -> recorder.timesReported(canary) > 0, GC_WAIT);
+    Polling.awaitWithGc("the canary is reported", GC_WAIT, () -> recorder.timesReported(canary) > 0);
   }
 
   private static void assertNeverReported(IOException failure, Consumer<Future<String>> observe) throws Exception {
@@ -89,7 +89,7 @@ class UnobservedFailureTest {
     List<WeakReference<Future<String>>> dropped = new ArrayList<>();
     dropped.add(failAndDrop(failure, future -> {}));
 
-    Polling.awaitWithGc("the unobserved failure is reported", () -> recorder.timesReported(failure) > 0, GC_WAIT);
+    Polling.awaitWithGc("the unobserved failure is reported", GC_WAIT, () -> recorder.timesReported(failure) > 0);
     awaitCollectedAndCleaned(dropped); // another full round, in which a second report would arrive
 
     FailureRecorder.Report report = recorder.awaitReport(failure, WAIT);
@@ -116,7 +116,7 @@ class UnobservedFailureTest {
     IOException failure = new IOException("made failed, never looked at");
     dropFailedFactoryFuture(failure);
 
-    Polling.awaitWithGc("the unobserved failure is reported", () -> recorder.timesReported(failure) > 0, GC_WAIT);
+    Polling.awaitWithGc("the unobserved failure is reported", GC_WAIT, () -> recorder.timesReported(failure) > 0);
   }
 
   private static void dropFailedFactoryFuture(IOException failure) {
@@ -184,8 +184,8 @@ class UnobservedFailureTest {
     List<WeakReference<Future<String>>> dropped = new ArrayList<>();
     dropped.add(failAndDrop(failure, future -> future.map(value -> value)));
 
-    Polling.awaitWithGc("the map result's unobserved failure is reported",
-        () -> recorder.timesReported(failure) > 0, GC_WAIT);
+    Polling.awaitWithGc("the map result's unobserved failure is reported", GC_WAIT,
+        () -> recorder.timesReported(failure) > 0);
     awaitCollectedAndCleaned(dropped);
 
     assertThat(recorder.timesReported(failure)).as("reports of a failure taken over by an unobserved map")
@@ -208,8 +208,8 @@ class UnobservedFailureTest {
     IOException failure = new IOException("onSuccess only");
     failAndDrop(failure, future -> future.onSuccess(value -> {}));
 
-    Polling.awaitWithGc("a failure seen only by onSuccess is reported", () -> recorder.timesReported(failure) > 0,
-        GC_WAIT);
+    Polling.awaitWithGc("a failure seen only by onSuccess is reported", GC_WAIT,
+        () -> recorder.timesReported(failure) > 0);
   }
 
   @Test
@@ -217,8 +217,8 @@ class UnobservedFailureTest {
     IOException failure = new IOException("failed after the joiner gave up");
     joinBrieflyThenFailAndDrop(failure);
 
-    Polling.awaitWithGc("a failure that arrived after join gave up is reported",
-        () -> recorder.timesReported(failure) > 0, GC_WAIT);
+    Polling.awaitWithGc("a failure that arrived after join gave up is reported", GC_WAIT,
+        () -> recorder.timesReported(failure) > 0);
   }
 
   private static void joinBrieflyThenFailAndDrop(IOException failure) {

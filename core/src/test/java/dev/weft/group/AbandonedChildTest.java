@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
+import dev.weft.testing.LogCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;

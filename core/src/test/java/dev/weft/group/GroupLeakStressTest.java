@@ -7,6 +7,7 @@ import dev.weft.Loop;
 import dev.weft.blocking.AdapterStats;
 import dev.weft.blocking.Adapters;
 import dev.weft.future.Future;
+import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,11 +85,11 @@ class GroupLeakStressTest {
         group.cancel();
       }
     }
-    Eventually.until(run + ": all groups completed", Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+    Polling.await(run + ": all groups completed", Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
         () -> completed.get() == GROUPS);
 
     assertThat(outlived).as("%s: groups that completed before their children stopped", run).isEmpty();
-    Eventually.until(run + ": the adapter is idle", Duration.ofSeconds(5), () -> {
+    Polling.await(run + ": the adapter is idle", Duration.ofSeconds(5), () -> {
       AdapterStats stats = runtime.blocking().stats();
       return stats.active() == 0 && stats.queued() == 0;
     });
@@ -96,7 +97,7 @@ class GroupLeakStressTest {
         .isEqualTo(blockingStarted.get());
 
     runtime.close();
-    Eventually.until(run + ": no thread of the runtime is left", Duration.ofSeconds(5),
+    Polling.await(run + ": no thread of the runtime is left", Duration.ofSeconds(5),
         () -> liveThreadsNamed(NAME).isEmpty());
   }
 

@@ -8,6 +8,8 @@ import dev.weft.Context;
 import dev.weft.Loop;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SuperviseGroupTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final RecordingHandler handler = new RecordingHandler();
+  private final FailureRecorder handler = new FailureRecorder();
   private AsyncRuntime runtime;
 
   @BeforeEach
@@ -93,7 +95,7 @@ class SuperviseGroupTest {
     assertThat(group.join(WAIT)).as("a supervising group succeeds despite failed children").isEqualTo("body");
 
     // the failure is reported when its future is collected: nudge the collector until it is
-    Eventually.until("the ignored failure reaches the handler", WAIT, () -> {
+    Polling.await("the ignored failure reaches the handler", WAIT, () -> {
       System.gc();
       return handler.failures().contains(ignored);
     });

@@ -7,6 +7,7 @@ import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
+import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +101,7 @@ class TaskGroupLifecycleTest {
       home.set(Loop.current());
       return bodyResult; // keeps the group open until the test is done forking
     }));
-    Eventually.until("the body ran", WAIT, () -> handle.get() != null);
+    Polling.await("the body ran", WAIT, () -> handle.get() != null);
 
     Future<String> child = handle.get().fork(() -> {
       supplierRanOn.complete(Loop.current());

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.future.Future;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,7 +181,7 @@ class LoopTest {
     assertThat(sleep.join(TIMEOUT)).as("value of delay()").isNull();
     assertThat(System.nanoTime() - start).as("nanoseconds until delay() completed")
         .isGreaterThanOrEqualTo(delay.toNanos());
-    RuntimeTestSupport.awaitCondition(TIMEOUT, "the callback ran", () -> completedOn.get() != null);
+    Polling.await("the callback ran", TIMEOUT, () -> completedOn.get() != null);
     assertThat(completedOn.get()).as("loop the delay's callback ran on").isSameAs(loop);
   }
 
@@ -228,7 +230,7 @@ class LoopTest {
 
     outer.cancel();
 
-    RuntimeTestSupport.awaitCondition(TIMEOUT, "the supplier's future is cancelled", () -> inner.get().isCancelled());
+    Polling.await("the supplier's future is cancelled", TIMEOUT, () -> inner.get().isCancelled());
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.metrics.LoopMetrics;
 import dev.weft.metrics.RuntimeMetrics;
+import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,13 +54,12 @@ class MetricsTest {
   void lagSamplesGrowWhileTheWatchdogRuns() {
     long before = loopMetrics(1).lagSamples();
 
-    RuntimeTestSupport.awaitCondition(TIMEOUT, "5 more lag samples on loop 1",
-        () -> loopMetrics(1).lagSamples() >= before + 5);
+    Polling.await("5 more lag samples on loop 1", TIMEOUT, () -> loopMetrics(1).lagSamples() >= before + 5);
   }
 
   @Test
   void lagPercentilesAreOrderedP50P99Max() {
-    RuntimeTestSupport.awaitCondition(TIMEOUT, "20 lag samples on loop 0", () -> loopMetrics(0).lagSamples() >= 20);
+    Polling.await("20 lag samples on loop 0", TIMEOUT, () -> loopMetrics(0).lagSamples() >= 20);
 
     LoopMetrics metrics = loopMetrics(0);
     assertThat(metrics.lagP50()).as("lagP50 of %s", metrics).isGreaterThanOrEqualTo(Duration.ZERO);

@@ -1,7 +1,5 @@
 package dev.weft.runtime;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.weft.Loop;
 import java.time.Duration;
 import java.util.Set;
@@ -9,11 +7,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
-/** What the runtime tests share: unique runtime names, thread census, bounded waits. */
+/** What the runtime tests share: unique runtime names, thread census, running a call on a loop. */
 final class RuntimeTestSupport {
   /** How long any single wait in these tests may take before the test fails instead of hanging. */
   static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -35,16 +31,6 @@ final class RuntimeTestSupport {
         .map(Thread::getName)
         .filter(name -> name.startsWith(runtimeName))
         .collect(Collectors.toSet());
-  }
-
-  /** Polls {@code condition} until it holds; fails the test once {@code timeout} has passed. */
-  static void awaitCondition(Duration timeout, String description, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime() - deadline).as("timed out after %s waiting until %s", timeout, description)
-          .isNegative();
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-    }
   }
 
   /**

@@ -10,6 +10,8 @@ import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.testing.FailureRecorder;
+import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,7 +160,7 @@ class ShutdownTest {
     }
 
     CompletableFuture<Void> closing = CompletableFuture.runAsync(runtime::close);
-    RuntimeTestSupport.awaitCondition(TIMEOUT, "close() has begun", runtime::isShutdown);
+    Polling.await("close() has begun", TIMEOUT, runtime::isShutdown);
     gate.countDown();
     closing.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 

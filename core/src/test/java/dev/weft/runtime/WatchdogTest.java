@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
+import dev.weft.testing.Polling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -159,7 +160,7 @@ class WatchdogTest {
     });
     blocked.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     long samplesAfterBlock = lagSamples();
-    RuntimeTestSupport.awaitCondition(TIMEOUT, "the watchdog measured 3 more pings after the block",
+    Polling.await("the watchdog measured 3 more pings after the block", TIMEOUT,
         () -> lagSamples() >= samplesAfterBlock + 3);
     List<Long> beats = heartbeat.stop();
     return new Attempt(runtime.metrics().blockedIncidents() - incidentsBefore, lagSamples(), warnings(), List.of(),

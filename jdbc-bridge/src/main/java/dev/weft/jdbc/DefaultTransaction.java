@@ -371,7 +371,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
 
     void startTimer() {
       if (deadline != null) {
-        statementTimer = ((LoopImpl) promise.home()).scheduleInternal(() -> {
+        statementTimer = promise.homeLoop().scheduleInternal(() -> {
           if (promise.fail(new TimeoutException("jdbc '" + bridge.name + "': the statement did not complete by its"
               + " deadline and was cancelled: " + SqlContext.shorten(sql)))) {
             cancel();

@@ -5,6 +5,7 @@ import dev.weft.Deadline;
 import dev.weft.RejectedException;
 import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
+import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.LoopImpl;
 import dev.weft.internal.loop.LoopThread;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class JdbcBridge {
   private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
 
-  final AsyncRuntime runtime;
+  final DefaultAsyncRuntime runtime;
   final DataSource dataSource;
   final String name;
   final int maxConnections;
@@ -30,7 +31,7 @@ final class JdbcBridge {
 
   JdbcBridge(AsyncRuntime runtime, DataSource dataSource, String name, int maxConnections, int maxQueue,
       int fetchSize) {
-    this.runtime = runtime;
+    this.runtime = DefaultAsyncRuntime.of(runtime, "the JDBC bridge");
     this.dataSource = dataSource;
     this.name = name;
     this.maxConnections = maxConnections;
@@ -58,7 +59,7 @@ final class JdbcBridge {
   /** The loop for a new call's future: the caller's, or off any loop one of the runtime's. */
   LoopImpl home() {
     LoopImpl loop = LoopThread.currentLoop();
-    return loop != null ? loop : (LoopImpl) runtime.nextLoop();
+    return loop != null ? loop : runtime.nextLoop();
   }
 
   /**

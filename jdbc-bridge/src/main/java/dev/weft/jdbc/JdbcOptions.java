@@ -1,5 +1,6 @@
 package dev.weft.jdbc;
 
+import dev.weft.internal.SettingChecks;
 import java.util.OptionalInt;
 
 /**
@@ -164,21 +165,12 @@ public final class JdbcOptions {
      *     allowed range
      */
     public JdbcOptions build() {
-      if (name == null || !name.matches("[A-Za-z0-9._-]{1,57}")) {
-        throw new IllegalArgumentException("name must be 1 to 57 letters, digits, '-', '_' or '.' (was "
-            + (name == null ? "null" : "'" + name + "'") + ")");
+      SettingChecks.checkName("name", name, 57);
+      if (maxConnectionsSet) {
+        SettingChecks.checkRange("maxConnections", maxConnections, 1, MAX_CONNECTIONS);
       }
-      if (maxConnectionsSet && (maxConnections < 1 || maxConnections > MAX_CONNECTIONS)) {
-        throw new IllegalArgumentException("maxConnections must be between 1 and " + MAX_CONNECTIONS + " (was "
-            + maxConnections + ")");
-      }
-      if (maxQueue < 0 || maxQueue > MAX_QUEUE) {
-        throw new IllegalArgumentException("maxQueue must be between 0 and " + MAX_QUEUE + " (was " + maxQueue + ")");
-      }
-      if (fetchSize < 1 || fetchSize > MAX_FETCH_SIZE) {
-        throw new IllegalArgumentException("fetchSize must be between 1 and " + MAX_FETCH_SIZE + " (was " + fetchSize
-            + ")");
-      }
+      SettingChecks.checkRange("maxQueue", maxQueue, 0, MAX_QUEUE);
+      SettingChecks.checkRange("fetchSize", fetchSize, 1, MAX_FETCH_SIZE);
       return new JdbcOptions(this);
     }
   }

@@ -7,6 +7,7 @@ import dev.weft.AsyncRuntime;
 import dev.weft.Context;
 import dev.weft.Deadline;
 import dev.weft.future.Future;
+import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -55,7 +56,7 @@ class AsyncJdbcCancellationTest {
   }
 
   private void awaitRunning(int statements) {
-    Poll.until(statements + " statement(s) running", TIMEOUT,
+    Polling.await(statements + " statement(s) running", TIMEOUT,
         () -> runtime.adapter(jdbc.name()).stats().active() == statements && h2.activeConnections() == statements);
   }
 

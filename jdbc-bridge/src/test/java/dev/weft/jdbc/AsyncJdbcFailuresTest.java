@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.AsyncRuntime;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.testing.Polling;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLSyntaxErrorException;
@@ -145,7 +146,7 @@ class AsyncJdbcFailuresTest {
     h2.execute(H2Latch.CREATE_ALIAS);
     String latch = "close-" + jdbc.name();
     Future<Integer> running = jdbc.queryOne("SELECT AWAIT_LATCH(?)", row -> row.getInt(1), latch);
-    Poll.until("the first query running", TIMEOUT, () -> h2.activeConnections() == 1);
+    Polling.await("the first query running", TIMEOUT, () -> h2.activeConnections() == 1);
     Future<Integer> waiting = jdbc.queryOne("SELECT 1", row -> row.getInt(1));
 
     jdbc.close();
@@ -154,7 +155,7 @@ class AsyncJdbcFailuresTest {
     assertThatThrownBy(() -> waiting.join(TIMEOUT)).isInstanceOf(RejectedException.class)
         .hasMessageContaining("is closed");
     assertThat(running.join(TIMEOUT)).isEqualTo(1);
-    Poll.until("the adapter closed once the last connection was back", TIMEOUT,
+    Polling.await("the adapter closed once the last connection was back", TIMEOUT,
         () -> runtime.adapter(jdbc.name()).stats().threads() == 0);
   }
 

@@ -7,6 +7,7 @@ import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.testing.Polling;
 import java.sql.SQLSyntaxErrorException;
 import java.time.Duration;
 import java.util.List;
@@ -87,7 +88,7 @@ class AsyncJdbcStreamTest {
 
   /** Once the bridge's workers are idle, every signal they caused has been queued on the loop: run them all. */
   private void quiesce() throws Exception {
-    Poll.until("the bridge's workers idle", TIMEOUT, () -> runtime.adapter(jdbc.name()).stats().active() == 0);
+    Polling.await("the bridge's workers idle", TIMEOUT, () -> runtime.adapter(jdbc.name()).stats().active() == 0);
     loop.submit(() -> Future.succeeded(null)).join(TIMEOUT);
   }
 
@@ -142,7 +143,7 @@ class AsyncJdbcStreamTest {
   @Test
   void signalsFollowTheFlowRules() throws Exception {
     RecordingSubscriber<Integer> subscriber = subscribe(numbers(), 0);
-    Poll.until("onSubscribe", TIMEOUT, () -> !subscriber.signals.isEmpty());
+    Polling.await("onSubscribe", TIMEOUT, () -> !subscriber.signals.isEmpty());
     for (int i = 0; i < 10; i++) {
       subscriber.request(ROWS / 10); // from the test thread: request is thread-safe
     }
@@ -203,7 +204,7 @@ class AsyncJdbcStreamTest {
     };
     subscribe(numbers(), subscriber);
 
-    Poll.until("the third row", TIMEOUT, () -> subscriber.items.size() >= 3);
+    Polling.await("the third row", TIMEOUT, () -> subscriber.items.size() >= 3);
     h2.assertAllReturned();
     quiesce();
 
@@ -281,7 +282,7 @@ class AsyncJdbcStreamTest {
     h2.close();
     open(1, 0);
     Future<List<Long>> holder = jdbc.query(H2Pool.LONG_QUERY, row -> row.getLong(1));
-    Poll.until("the holder running", TIMEOUT, () -> h2.activeConnections() == 1);
+    Polling.await("the holder running", TIMEOUT, () -> h2.activeConnections() == 1);
 
     RecordingSubscriber<Integer> subscriber = subscribe(numbers(), 1);
 
@@ -295,9 +296,9 @@ class AsyncJdbcStreamTest {
     h2.close();
     open(1, 10);
     Future<List<Long>> holder = jdbc.query(H2Pool.LONG_QUERY, row -> row.getLong(1));
-    Poll.until("the holder running", TIMEOUT, () -> h2.activeConnections() == 1);
+    Polling.await("the holder running", TIMEOUT, () -> h2.activeConnections() == 1);
     RecordingSubscriber<Integer> subscriber = subscribe(numbers(), 1);
-    Poll.until("onSubscribe", TIMEOUT, () -> !subscriber.signals.isEmpty());
+    Polling.await("onSubscribe", TIMEOUT, () -> !subscriber.signals.isEmpty());
     loop.submit(() -> Future.succeeded(null)).join(TIMEOUT); // its request(1) has run: it waits for the connection
 
     subscriber.cancel();

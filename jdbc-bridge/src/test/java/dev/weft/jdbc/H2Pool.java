@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.weft.testing.Polling;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,7 +41,7 @@ final class H2Pool implements AutoCloseable {
 
   /** Polls until every connection is back in the pool (a cancelled call returns it asynchronously). */
   void assertAllReturned() {
-    Poll.until("every connection returned to the pool", Duration.ofSeconds(5), () -> activeConnections() == 0);
+    Polling.await("every connection returned to the pool", Duration.ofSeconds(5), () -> activeConnections() == 0);
     LeakLog.assertNoLeaks();
   }
 

@@ -2,34 +2,22 @@ package dev.weft.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import java.util.List;
-import java.util.stream.Collectors;
-import org.slf4j.LoggerFactory;
+import dev.weft.testing.LogCapture;
 
-/** Collects HikariCP's connection-leak reports, so tests fail on any. */
+/** Collects HikariCP's connection-leak reports for the whole run, so tests fail on any. */
 final class LeakLog {
-  private static ListAppender<ILoggingEvent> appender;
+  private static LogCapture capture; // open for the rest of the JVM's life once installed
 
   private LeakLog() {}
 
   static synchronized void install() {
-    if (appender == null) {
-      Logger logger = (Logger) LoggerFactory.getLogger("com.zaxxer.hikari.pool.ProxyLeakTask");
-      appender = new ListAppender<>();
-      appender.start();
-      logger.addAppender(appender);
+    if (capture == null) {
+      capture = new LogCapture("com.zaxxer.hikari.pool.ProxyLeakTask");
     }
   }
 
   static synchronized void assertNoLeaks() {
-    List<String> leaks;
-    synchronized (appender.list) {
-      leaks = appender.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
-      appender.list.clear(); // report each once: Hikari reports 2 s late, so later tests must not fail for it too
-    }
-    assertThat(leaks).as("HikariCP leak-detection reports").noneMatch(message -> message.contains("leak"));
+    // each report once: Hikari reports 2 s late, so later tests must not fail for it too
+    assertThat(capture.drainMessages()).as("HikariCP leak-detection reports").noneMatch(message -> message.contains("leak"));
   }
 }

@@ -9,6 +9,7 @@ import dev.weft.AsyncRuntime;
 import dev.weft.Context;
 import dev.weft.Deadline;
 import dev.weft.future.Future;
+import dev.weft.testing.Polling;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -93,7 +94,7 @@ class PostgresIntegrationTest {
     if (url == null) {
       return;
     }
-    Poll.until("every connection returned to the pool", TIMEOUT,
+    Polling.await("every connection returned to the pool", TIMEOUT,
         () -> pool.getHikariPoolMXBean().getActiveConnections() == 0);
     LeakLog.assertNoLeaks();
   }
@@ -138,7 +139,7 @@ class PostgresIntegrationTest {
     String marker = marker();
     long calledAt = System.nanoTime();
     Future<List<Object>> sleeping = jdbc.query("SELECT pg_sleep(10) AS " + marker, row -> row.getObject(1));
-    Poll.until("pg_sleep running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
+    Polling.await("pg_sleep running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
     runtime.nextLoop().delay(Duration.ofNanos(TimeUnit.MILLISECONDS.toNanos(100) - (System.nanoTime() - calledAt)))
         .join(TIMEOUT);
 
@@ -146,7 +147,7 @@ class PostgresIntegrationTest {
     sleeping.cancel();
 
     assertThatThrownBy(() -> sleeping.join(TIMEOUT)).isInstanceOf(CancellationException.class);
-    Poll.until("pg_sleep gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
+    Polling.await("pg_sleep gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
     assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).as("server stopped after the cancel within")
         .isLessThan(Duration.ofSeconds(3));
   }
@@ -158,7 +159,7 @@ class PostgresIntegrationTest {
         .call(() -> jdbc.query("SELECT pg_sleep(10) AS " + marker, row -> row.getObject(1)));
 
     assertThatThrownBy(() -> late.join(TIMEOUT)).isInstanceOf(TimeoutException.class);
-    Poll.until("pg_sleep gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
+    Polling.await("pg_sleep gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
   }
 
   @Test
@@ -166,11 +167,11 @@ class PostgresIntegrationTest {
     String marker = marker();
     RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>(1);
     jdbc.stream("SELECT 1 AS " + marker + " FROM pg_sleep(10)", row -> row.getInt(1)).subscribe(subscriber);
-    Poll.until("the stream's query running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
+    Polling.await("the stream's query running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
 
     subscriber.cancel();
 
-    Poll.until("the query gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
+    Polling.await("the query gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
     assertThat(subscriber.items).isEmpty();
   }
 
@@ -179,12 +180,13 @@ class PostgresIntegrationTest {
     String marker = marker();
     Future<List<Object>> result = jdbc.inTransaction(tx -> tx.update("INSERT INTO events VALUES (1)")
         .flatMap(inserted -> tx.query("SELECT pg_sleep(10) AS " + marker, row -> row.getObject(1))));
-    Poll.until("the transaction's query running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
+    Polling.await("the transaction's query running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
 
     result.cancel();
 
-    Poll.until("the query gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
-    Poll.until("the connection back in the pool", TIMEOUT, () -> pool.getHikariPoolMXBean().getActiveConnections() == 0);
+    Polling.await("the query gone from pg_stat_activity", Duration.ofSeconds(3), () -> activeBackend(marker).isEmpty());
+    Polling.await("the connection back in the pool", TIMEOUT,
+        () -> pool.getHikariPoolMXBean().getActiveConnections() == 0);
     assertThat(count("SELECT COUNT(*) FROM events")).as("rows of the rolled-back insert").isZero();
   }
 
@@ -307,7 +309,7 @@ class PostgresIntegrationTest {
   void aBackendKilledMidQueryGivesAClearErrorAndThePoolRecovers() throws Exception {
     String marker = marker();
     Future<List<Object>> victim = jdbc.query("SELECT pg_sleep(10) AS " + marker, row -> row.getObject(1));
-    Poll.until("the query running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
+    Polling.await("the query running on the server", TIMEOUT, () -> activeBackend(marker).isPresent());
 
     admin("SELECT pg_terminate_backend(" + activeBackend(marker).orElseThrow() + ")");
 

@@ -1,5 +1,6 @@
 package dev.weft.jdbc;
 
+import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,7 +47,7 @@ final class RecordingSubscriber<T> implements Flow.Subscriber<T> {
   }
 
   void awaitItems(int count) {
-    Poll.until(count + " items", Duration.ofSeconds(10), () -> items.size() >= count || terminated.isDone());
+    Polling.await(count + " items", Duration.ofSeconds(10), () -> items.size() >= count || terminated.isDone());
   }
 
   Throwable awaitError() throws Exception {

@@ -133,7 +133,7 @@ abstract class AdapterBase implements BlockingAdapter {
             + " running, " + waiting + "/" + settings.maxQueue() + " queued"
             + (clogged ? ", and its queue is full of calls cancelled or timed out while they waited, which its busy "
                 + "threads have not cleared yet" : "")
-            + "); raise " + (settings.kind().equals("bounded-pool") ? "maxThreads" : "maxConcurrency")
+            + "); raise " + settings.kind().concurrencySetting()
             + " or maxQueue if the system behind it can take more, or shed load upstream");
     long now = System.nanoTime();
     long next = nextSaturationWarning.get();
@@ -184,7 +184,7 @@ abstract class AdapterBase implements BlockingAdapter {
   }
 
   String describe() {
-    return settings.kind().replace('-', ' ') + " '" + settings.name() + "'";
+    return settings.kind().inWords() + " '" + settings.name() + "'";
   }
 
   String threadNamePrefix() {

@@ -44,7 +44,7 @@ final class AdapterMetrics {
   AdapterStats snapshot(AdapterSettings settings, int queued, int threads) {
     Histogram waits = queueWait.copy();
     Histogram runs = runTime.copy();
-    return new AdapterStats(settings.name(), settings.kind(), settings.maxConcurrency(), settings.maxQueue(),
+    return new AdapterStats(settings.name(), settings.kind().id(), settings.maxConcurrency(), settings.maxQueue(),
         submitted.sum(), completed.sum(), failed.sum(), rejected.sum(), timedOut.sum(), cancelled.sum(),
         active.get(), Math.max(0, queued), peakActive.get(), threads,
         percentile(waits, 50), percentile(waits, 99), percentile(runs, 50), percentile(runs, 99),

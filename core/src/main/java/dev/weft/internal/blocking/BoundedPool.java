@@ -89,7 +89,7 @@ public final class BoundedPool extends AdapterBase {
    * @return the pool
    */
   public static BoundedPool start(AsyncRuntime runtime, AdapterSettings settings) {
-    DefaultAsyncRuntime owner = (DefaultAsyncRuntime) runtime;
+    DefaultAsyncRuntime owner = DefaultAsyncRuntime.of(runtime, "a bounded pool");
     BoundedPool pool = new BoundedPool(owner, settings);
     owner.adapters().register(pool);
     return pool;
@@ -361,14 +361,15 @@ public final class BoundedPool extends AdapterBase {
           state = RUNNING; // a submitter signalled us meanwhile; its call is ours to take
           countedAsSpinning = true;
         }
-        return !(closed && queue.isEmpty()) || !retire();
+        return stayUnlessClosedAndDrained();
       }
       long deadline = System.nanoTime() + settings.keepAliveNanos();
       while (state == PARKED) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
           if (STATE.compareAndSet(this, PARKED, RETIRED)) {
-            return !retire();
+            retire();
+            return false;
           }
           break; // signalled just now
         }
@@ -377,18 +378,26 @@ public final class BoundedPool extends AdapterBase {
       }
       countedAsSpinning = true; // signalled: the signaller counted us as spinning
       state = RUNNING;
-      return !closed || !queue.isEmpty() || !retire();
+      return stayUnlessClosedAndDrained();
     }
 
-    /** Leaves the pool; true if it left, false if it must stay to serve calls that arrived. */
-    private boolean retire() {
+    /** Retires if the pool is closed and no call is left to serve; true if this worker stays. */
+    private boolean stayUnlessClosedAndDrained() {
+      if (closed && queue.isEmpty()) {
+        retire();
+        return false;
+      }
+      return true;
+    }
+
+    /** Leaves the pool, handing on a wake-up if a call slipped in meanwhile. */
+    private void retire() {
       stopCountingAsSpinning();
       state = RETIRED;
       threads.decrementAndGet();
       if (!queue.isEmpty()) {
         signalWork(); // a call slipped in while we left: make sure some worker takes it
       }
-      return true;
     }
   }
 }

@@ -26,8 +26,8 @@ public final class DirectAdapter extends AdapterBase {
    * @return the adapter
    */
   public static DirectAdapter create(AsyncRuntime runtime) {
-    AdapterSettings settings = new Settings("direct", "direct").check(Integer.MAX_VALUE);
-    return new DirectAdapter((DefaultAsyncRuntime) runtime, settings);
+    AdapterSettings settings = AdapterSettings.builder("direct", AdapterKind.DIRECT).build();
+    return new DirectAdapter(DefaultAsyncRuntime.of(runtime, "the direct adapter"), settings);
   }
 
   @Override

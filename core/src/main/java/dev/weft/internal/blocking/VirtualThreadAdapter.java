@@ -44,7 +44,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
    * @throws UnsupportedOperationException on a JVM older than 21
    */
   public static VirtualThreadAdapter start(AsyncRuntime runtime, AdapterSettings settings) {
-    DefaultAsyncRuntime owner = (DefaultAsyncRuntime) runtime;
+    DefaultAsyncRuntime owner = DefaultAsyncRuntime.of(runtime, "a virtual-thread adapter");
     VirtualThreadAdapter adapter = new VirtualThreadAdapter(owner, settings);
     owner.adapters().register(adapter);
     return adapter;

@@ -2,6 +2,7 @@ package dev.weft.internal.future;
 
 import dev.weft.Context;
 import dev.weft.Loop;
+import dev.weft.internal.ForWeftModules;
 import dev.weft.internal.context.ContextStorage;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
@@ -60,6 +61,7 @@ import java.util.function.Function;
  */
 
 /** The one implementation of {@link Promise}. */
+@ForWeftModules
 public final class DefaultPromise<T> implements Promise<T>, Runnable {
   static final Object NULL_RESULT = new Object();
   private static final int MAX_INLINE_DEPTH = 16;
@@ -118,7 +120,12 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     return home;
   }
 
-  LoopImpl homeLoop() {
+  /**
+   * The home loop as its implementation, for scheduling internal timers on it.
+   *
+   * @return the home loop
+   */
+  public LoopImpl homeLoop() {
     return home;
   }
 

@@ -7,6 +7,7 @@ import dev.weft.UnhandledFailureHandler;
 import dev.weft.blocking.AdapterSpec;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.internal.blocking.AdapterRegistry;
+import dev.weft.internal.ForWeftModules;
 import dev.weft.internal.Throwables;
 import dev.weft.internal.watchdog.LoopWatchdog;
 import dev.weft.metrics.LoopMetrics;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 
 /** The runtime: Netty loops, the watchdog, the unhandled-failure handler. */
+@ForWeftModules
 public final class DefaultAsyncRuntime implements AsyncRuntime {
   private static final Logger UNHANDLED_LOG = LoggerFactory.getLogger("dev.weft.unhandled");
   private static final Logger LOG = LoggerFactory.getLogger(DefaultAsyncRuntime.class);
@@ -95,6 +97,23 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
         settings.blockedThreshold(), adapters::checkSlowCalls);
     watchdog.start();
     OPEN_RUNTIMES.add(this);
+  }
+
+  /**
+   * The Weft runtime behind {@code runtime}: the checked way in to the internal layer, for Weft's
+   * own modules and adapters.
+   *
+   * @param runtime a runtime made by {@code AsyncRuntime.create()} or its builder
+   * @param user what needs it, for the message ({@code "the HTTP server"})
+   * @return the runtime as its implementation
+   * @throws IllegalArgumentException if {@code runtime} is another implementation (a wrapper, a test double)
+   */
+  public static DefaultAsyncRuntime of(AsyncRuntime runtime, String user) {
+    if (runtime instanceof DefaultAsyncRuntime) {
+      return (DefaultAsyncRuntime) runtime;
+    }
+    throw new IllegalArgumentException(user + " needs a runtime made by AsyncRuntime.create() or its builder (was "
+        + (runtime == null ? "null" : runtime.getClass().getName()) + ")");
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.weft.Context;
 import dev.weft.Loop;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
+import dev.weft.internal.ForWeftModules;
 import dev.weft.internal.context.ContextStorage;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.watchdog.LoopHealth;
@@ -26,6 +27,7 @@ import java.util.function.Supplier;
  * drains during shutdown, and runs the task on the calling thread once the loop has terminated,
  * so that no completion is ever lost.
  */
+@ForWeftModules
 public final class LoopImpl implements Loop {
   private final DefaultAsyncRuntime runtime;
   private final WeftEventLoop eventLoop;
@@ -38,6 +40,22 @@ public final class LoopImpl implements Loop {
     this.name = name;
     this.health = new LoopHealth(this);
     eventLoop.attach(this);
+  }
+
+  /**
+   * The Weft loop behind {@code loop}: the checked way in to the internal layer.
+   *
+   * @param loop a loop of a runtime made by {@code AsyncRuntime.create()} or its builder
+   * @param user what needs it, for the message
+   * @return the loop as its implementation
+   * @throws IllegalArgumentException if {@code loop} is another implementation
+   */
+  public static LoopImpl of(Loop loop, String user) {
+    if (loop instanceof LoopImpl) {
+      return (LoopImpl) loop;
+    }
+    throw new IllegalArgumentException(user + " needs a loop of a runtime made by AsyncRuntime.create() or its "
+        + "builder (was " + (loop == null ? "null" : loop.getClass().getName()) + ")");
   }
 
   @Override

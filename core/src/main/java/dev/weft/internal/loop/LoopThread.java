@@ -1,5 +1,6 @@
 package dev.weft.internal.loop;
 
+import dev.weft.internal.ForWeftModules;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
 /**
@@ -7,6 +8,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
  * read instead of a thread-local lookup, and the depth of inline callbacks, which bounds recursion
  * when futures complete each other in long chains.
  */
+@ForWeftModules
 public final class LoopThread extends FastThreadLocalThread {
   private volatile LoopImpl loop; // set by the loop when it starts running on this thread
   private int callbackDepth; // read and written only by this thread
