@@ -3,8 +3,8 @@ package dev.weft.benchmarks.http;
 import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.future.Future;
-import dev.weft.http.HttpServer;
-import dev.weft.http.Response;
+import dev.weft.http.server.HttpServer;
+import dev.weft.http.server.Response;
 import java.time.Duration;
 
 /**

@@ -2,8 +2,8 @@ package dev.weft.benchmarks.http;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.blocking.Adapters;
-import dev.weft.http.HttpServer;
-import dev.weft.http.Response;
+import dev.weft.http.server.HttpServer;
+import dev.weft.http.server.Response;
 
 /**
  * Scenario (c): Weft with a blocking handler on a bounded pool, the way legacy code is served.

@@ -4,8 +4,8 @@ package dev.weft.http.examples;
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
 import dev.weft.group.TaskGroup;
-import dev.weft.http.HttpClient;
-import dev.weft.http.HttpResponse;
+import dev.weft.http.client.HttpClient;
+import dev.weft.http.client.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
-import dev.weft.http.HttpClient;
-import dev.weft.http.HttpServer;
-import dev.weft.http.Response;
+import dev.weft.http.client.HttpClient;
+import dev.weft.http.server.HttpServer;
+import dev.weft.http.server.Response;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 

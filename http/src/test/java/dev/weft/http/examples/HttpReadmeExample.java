@@ -3,8 +3,8 @@ package dev.weft.http.examples;
 // The README's HTTP example, compiled and run by HttpReadmeExampleTest so it cannot rot.
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
-import dev.weft.http.HttpServer;
-import dev.weft.http.Response;
+import dev.weft.http.server.HttpServer;
+import dev.weft.http.server.Response;
 import java.time.Duration;
 
 public class HttpReadmeExample {

@@ -3,7 +3,7 @@ package dev.weft.http.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.AsyncRuntime;
-import dev.weft.http.HttpServer;
+import dev.weft.http.server.HttpServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

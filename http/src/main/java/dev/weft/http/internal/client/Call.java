@@ -1,13 +1,13 @@
 package dev.weft.http.internal.client;
 
 import dev.weft.future.Promise;
-import dev.weft.http.HttpRequest;
+import dev.weft.http.client.HttpRequest;
 import java.time.Duration;
 
 /**
  * One request as the user made it, from send() to the final response: its promise, its deadline,
  * and its hops (redirects, and one retry on a stale pooled connection). Each hop is an {@link
- * Exchange}; {@link #current} is the one a cancellation must reach.
+ * ClientExchange}; {@link #current} is the one a cancellation must reach.
  *
  * @param <R> the response type: HttpResponse or StreamingHttpResponse
  */
@@ -23,7 +23,7 @@ final class Call<R> {
 
   /** Redirects followed so far; touched only by the loop running the current hop. */
   int redirects;
-  volatile Exchange current;
+  volatile ClientExchange current;
 
   Call(Promise<R> promise, boolean streaming, HttpRequest request, long requestTimeoutNanos, long contextRemainingNanos) {
     this.promise = promise;

@@ -2,7 +2,7 @@ package dev.weft.http.internal.client;
 
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
-import dev.weft.http.HttpClientException;
+import dev.weft.http.client.HttpClientException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -29,7 +29,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * One pooled connection: opens it (resolve, TCP connect, TLS handshake, all bounded by
- * connectTimeout), then carries one {@link Exchange} at a time. Confined to the pool's loop.
+ * connectTimeout), then carries one {@link ClientExchange} at a time. Confined to the pool's loop.
  *
  * <p>Its channel's close future is the one place that reports the end of the connection to the
  * pool, whatever closed it (server, failure, timeout, eviction), so the pool counts each
@@ -42,8 +42,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private final long connectStartNanos = System.nanoTime();
   private Channel channel;
   private ChannelFuture connectFuture;
-  private Exchange exchange;
-  private Exchange lastStarted;
+  private ClientExchange exchange;
+  private ClientExchange lastStarted;
   private int exchangesStarted;
   private boolean established;
   private boolean connectFailureReported;
@@ -224,11 +224,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     return established && !closed && channel.isActive();
   }
 
-  Exchange current() {
+  ClientExchange current() {
     return exchange;
   }
 
-  void bind(Exchange next) {
+  void bind(ClientExchange next) {
     exchange = next;
     lastStarted = next;
     exchangesStarted++;
@@ -244,7 +244,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** Whether {@code current} is not the first exchange on this connection (reuse can meet a stale connection). */
-  boolean servedBefore(Exchange current) {
+  boolean servedBefore(ClientExchange current) {
     return lastStarted == current && exchangesStarted > 1;
   }
 
@@ -272,7 +272,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
-      Exchange current = exchange;
+      ClientExchange current = exchange;
       if (current == null) {
         // bytes nobody asked for (on an idle connection, or after an aborted exchange): the stream is unusable
         ctx.close();
@@ -311,7 +311,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    Exchange current = exchange;
+    ClientExchange current = exchange;
     if (current != null) {
       current.writabilityChanged();
     }
@@ -320,7 +320,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    Exchange lost = exchange;
+    ClientExchange lost = exchange;
     exchange = null;
     if (lost != null) {
       lost.connectionLost(failure);

@@ -9,11 +9,11 @@ import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
-import dev.weft.http.HttpClient;
-import dev.weft.http.HttpClientMetrics;
-import dev.weft.http.HttpRequest;
-import dev.weft.http.HttpResponse;
-import dev.weft.http.StreamingHttpResponse;
+import dev.weft.http.client.HttpClient;
+import dev.weft.http.client.HttpClientMetrics;
+import dev.weft.http.client.HttpRequest;
+import dev.weft.http.client.HttpResponse;
+import dev.weft.http.client.StreamingHttpResponse;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
@@ -121,7 +121,7 @@ public final class DefaultHttpClient implements HttpClient {
     Call<R> call = new Call<>(promise, streaming, request, settings.requestTimeoutNanos(), contextRemaining);
     submit(call, request);
     promise.onCancel(() -> {
-      Exchange current = call.current;
+      ClientExchange current = call.current;
       if (current != null) {
         runOn(current.pool, current::cancel);
       }
@@ -136,7 +136,7 @@ public final class DefaultHttpClient implements HttpClient {
       pool.unadmit();
       throw new RejectedException("HTTP client is closed: " + request + " refused");
     }
-    Exchange exchange = new Exchange(call, pool, request, false);
+    ClientExchange exchange = new ClientExchange(call, pool, request, false);
     call.current = exchange;
     if (pool.eventLoop().inEventLoop()) {
       try {

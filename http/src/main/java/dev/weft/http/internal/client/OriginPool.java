@@ -1,8 +1,8 @@
 package dev.weft.http.internal.client;
 
 import dev.weft.RejectedException;
-import dev.weft.http.HttpClientException;
-import dev.weft.http.HttpClientMetrics;
+import dev.weft.http.client.HttpClientException;
+import dev.weft.http.client.HttpClientMetrics;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -41,7 +41,7 @@ final class OriginPool {
 
   private final Set<ClientConnection> connections = new LinkedHashSet<>();
   private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>(); // most recently used first
-  private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
+  private final ArrayDeque<ClientExchange> waiting = new ArrayDeque<>();
   private int connecting;
   private boolean closed;
   private ScheduledFuture<?> retireTimer;
@@ -111,17 +111,17 @@ final class OriginPool {
   }
 
   /** On the loop: a new exchange wants a connection. */
-  void enqueue(Exchange exchange) {
+  void enqueue(ClientExchange exchange) {
     begin(exchange, false);
   }
 
   /** On the loop: a stale pooled connection failed an idempotent request; it goes first in line. */
-  void retry(Exchange exchange) {
+  void retry(ClientExchange exchange) {
     exchange.call.current = exchange;
     begin(exchange, true);
   }
 
-  private void begin(Exchange exchange, boolean first) {
+  private void begin(ClientExchange exchange, boolean first) {
     lastUsedNanos = System.nanoTime();
     if (exchange.isEnded()) {
       return; // cancelled on its way here: finish() already freed its slot
@@ -140,7 +140,7 @@ final class OriginPool {
     dispatchOrWait(exchange, first);
   }
 
-  private void dispatchOrWait(Exchange exchange, boolean first) {
+  private void dispatchOrWait(ClientExchange exchange, boolean first) {
     ClientConnection connection;
     while ((connection = idle.pollFirst()) != null) {
       if (connection.isUsable()) {
@@ -164,7 +164,7 @@ final class OriginPool {
 
   private void openIfNeeded() {
     if (eventLoop.isShuttingDown()) {
-      for (Exchange exchange : new ArrayList<>(waiting)) {
+      for (ClientExchange exchange : new ArrayList<>(waiting)) {
         exchange.runtimeShuttingDown();
       }
       return;
@@ -191,7 +191,7 @@ final class OriginPool {
 
   /** On the loop: opening a connection failed; the request first in line gets the failure. */
   void connectFailed(HttpClientException failure) {
-    Exchange first = waiting.peekFirst();
+    ClientExchange first = waiting.peekFirst();
     if (first != null) {
       first.fail(failure);
     }
@@ -211,7 +211,7 @@ final class OriginPool {
   }
 
   /** On the loop: an exchange ended; frees its slot and gives its connection back or closes it. */
-  void ended(Exchange exchange, boolean wasQueued, ClientConnection connection, boolean reusable) {
+  void ended(ClientExchange exchange, boolean wasQueued, ClientConnection connection, boolean reusable) {
     admitted.decrementAndGet();
     lastUsedNanos = System.nanoTime();
     if (wasQueued) {
@@ -230,7 +230,7 @@ final class OriginPool {
 
   /** Gives a free connection to the first waiting exchange, or to the idle stack. */
   private void hand(ClientConnection connection) {
-    Exchange next;
+    ClientExchange next;
     while ((next = waiting.pollFirst()) != null) {
       if (next.start(connection)) {
         return;
@@ -259,12 +259,12 @@ final class OriginPool {
       retireTimer.cancel(false);
       retireTimer = null;
     }
-    List<Exchange> queued = new ArrayList<>(waiting);
-    for (Exchange exchange : queued) {
+    List<ClientExchange> queued = new ArrayList<>(waiting);
+    for (ClientExchange exchange : queued) {
       exchange.clientClosed();
     }
     for (ClientConnection connection : new ArrayList<>(connections)) {
-      Exchange running = connection.current();
+      ClientExchange running = connection.current();
       if (running != null) {
         running.clientClosed();
       }

@@ -1,6 +1,6 @@
 package dev.weft.http.internal.client;
 
-import dev.weft.http.HttpResponseHead;
+import dev.weft.http.client.HttpResponseHead;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 import java.net.URI;

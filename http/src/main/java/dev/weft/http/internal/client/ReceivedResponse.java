@@ -1,6 +1,6 @@
 package dev.weft.http.internal.client;
 
-import dev.weft.http.HttpResponse;
+import dev.weft.http.client.HttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 import java.nio.ByteBuffer;

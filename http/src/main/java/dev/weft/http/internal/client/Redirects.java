@@ -1,7 +1,7 @@
 package dev.weft.http.internal.client;
 
-import dev.weft.http.HttpClientException;
-import dev.weft.http.HttpRequest;
+import dev.weft.http.client.HttpClientException;
+import dev.weft.http.client.HttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 

@@ -18,7 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
   private static final int MAX_INLINE_REQUESTS = 16;
 
-  private final Exchange exchange;
+  private final ClientExchange exchange;
   private final Channel channel;
   private final long declaredLength; // -1: unknown, sent chunked
   private Flow.Subscription subscription;
@@ -27,7 +27,7 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
   private boolean done;
   private int requestsInline;
 
-  RequestBodyWriter(Exchange exchange, Channel channel, long declaredLength) {
+  RequestBodyWriter(ClientExchange exchange, Channel channel, long declaredLength) {
     this.exchange = exchange;
     this.channel = channel;
     this.declaredLength = declaredLength;

@@ -24,7 +24,7 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
     public void cancel() {}
   };
 
-  private final Exchange exchange;
+  private final ClientExchange exchange;
   private final ClientConnection connection;
   private final EventLoop loop;
   private final ArrayDeque<ByteBuffer> buffered = new ArrayDeque<>();
@@ -37,7 +37,7 @@ final class StreamedBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
   private boolean draining;
   private boolean abandoned; // closed by its owner
 
-  StreamedBody(Exchange exchange, ClientConnection connection) {
+  StreamedBody(ClientExchange exchange, ClientConnection connection) {
     this.exchange = exchange;
     this.connection = connection;
     this.loop = connection.channel().eventLoop();

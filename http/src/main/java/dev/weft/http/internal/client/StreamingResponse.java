@@ -1,6 +1,6 @@
 package dev.weft.http.internal.client;
 
-import dev.weft.http.StreamingHttpResponse;
+import dev.weft.http.client.StreamingHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 import java.nio.ByteBuffer;

@@ -1,0 +1,51 @@
+package dev.weft.http.internal.server;
+
+import dev.weft.blocking.BlockingAdapter;
+import dev.weft.future.Future;
+import dev.weft.http.server.BlockingHandler;
+import dev.weft.http.server.Handler;
+import dev.weft.http.server.Request;
+import dev.weft.http.server.Response;
+import dev.weft.http.server.StreamingHandler;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Flow;
+
+/** What a route calls: the three kinds of handler behind one shape. */
+public final class Endpoint {
+
+  /** Calls a handler; {@code body} is {@code null} unless the endpoint streams. */
+  @FunctionalInterface
+  interface Invoker {
+    Future<Response> invoke(Request request, Flow.Publisher<ByteBuffer> body);
+  }
+
+  private final boolean streaming;
+  private final Invoker invoker;
+
+  private Endpoint(boolean streaming, Invoker invoker) {
+    this.streaming = streaming;
+    this.invoker = invoker;
+  }
+
+  public static Endpoint async(Handler handler) {
+    return new Endpoint(false, (request, body) -> handler.handle(request));
+  }
+
+  public static Endpoint blocking(BlockingHandler handler, BlockingAdapter adapter) {
+    // the adapter homes the future on the calling loop: the connection's
+    return new Endpoint(false, (request, body) -> adapter.call(() -> handler.handle(request)));
+  }
+
+  public static Endpoint streaming(StreamingHandler handler) {
+    return new Endpoint(true, handler::handle);
+  }
+
+  /** Whether the handler takes the body as a publisher, called as soon as the headers arrived. */
+  boolean streaming() {
+    return streaming;
+  }
+
+  Future<Response> invoke(Request request, Flow.Publisher<ByteBuffer> body) {
+    return invoker.invoke(request, body);
+  }
+}

@@ -1,0 +1,499 @@
+package dev.weft.http.internal.server;
+
+import dev.weft.Context;
+import dev.weft.Deadline;
+import dev.weft.RejectedException;
+import dev.weft.future.Future;
+import dev.weft.http.server.Response;
+import dev.weft.internal.future.DefaultPromise;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+
+/*
+ * Overview: one request and its response, on the connection's loop (every method runs there).
+ *
+ * Phases: READING_BODY (aggregating a body before the handler runs) -> HANDLING (the handler's
+ * future is pending; for a streaming route the body may still be arriving) -> RESPONDING (the
+ * response is being written) -> DONE. An error response (404, 413, timeout, ...) can jump from any
+ * phase before RESPONDING straight to RESPONDING; abort() (the connection closed) jumps to DONE
+ * from anywhere. Callbacks that arrive for a phase that has passed (a handler completing after
+ * the timeout answered) are ignored, so exactly one response is ever written.
+ *
+ * Body bookkeeping is separate from the phases: `bodyComplete` turns true when the last content
+ * arrives. A response sent while the body is incomplete is sent with Connection: close, since the
+ * rest of the body cannot be skipped without reading it. Every content buffer is released by
+ * onContent, whatever happens to it.
+ *
+ * Admission: `admitted` is true between a successful ServerState.tryAdmit() and finish/abort,
+ * which release it exactly once.
+ */
+
+/** One request-response exchange on a connection. */
+final class ServerExchange implements ResponseBodySubscriber.Outcome {
+  private static final Logger LOG = ServerState.log();
+
+  private enum Phase { READING_BODY, HANDLING, RESPONDING, DONE }
+
+  private final ServerConnection connection;
+  private final ChannelHandlerContext ctx;
+  private final ServerState server;
+  private final HttpRequest head;
+  private final long startNanos = System.nanoTime();
+  private final boolean headRequest;
+  private Phase phase = Phase.READING_BODY;
+  private boolean bodyComplete; // the last byte of the request body has arrived, or none was declared
+  private boolean lastContentSeen; // the decoder's LastHttpContent for this request has arrived
+  private boolean closeAfter; // the response carries Connection: close, and the connection closes after it
+  private boolean admitted; // holds one of the server's concurrency permits
+  private int status; // the status being written, once RESPONDING
+  private String path; // the raw path, once parsed
+  private Router.Match match; // the route, once found
+  private BodyBuffer body; // the aggregated body, while READING_BODY for a non-streaming route
+  private RequestBodyPublisher upload; // the body of a streaming route
+  private DefaultPromise<Response> handlerResult; // follows the handler's future, homed on this loop
+  private ResponseBodySubscriber download; // writes a streaming response
+  private ScheduledFuture<?> timer; // the request timeout, until the response starts
+  private Deadline deadline;
+
+  ServerExchange(ServerConnection connection, ChannelHandlerContext ctx, ServerState server, HttpRequest head) {
+    this.connection = connection;
+    this.ctx = ctx;
+    this.server = server;
+    this.head = head;
+    this.headRequest = HttpMethod.HEAD.equals(head.method());
+  }
+
+  /** Validates and routes the request head; then reads the body, or calls the handler. */
+  void start() {
+    DecoderResult decoded = head.decoderResult();
+    if (decoded.isFailure()) {
+      bodyComplete = true; // the decoder discards everything after a malformed message
+      lastContentSeen = true;
+      rejectMalformed(decoded.cause());
+      return;
+    }
+    bodyComplete = !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
+    if (server.isShuttingDown() || connection.closing()) {
+      respondError(503, "The server is shutting down.", false);
+      return;
+    }
+    if (head.protocolVersion().equals(HttpVersion.HTTP_1_1) && !head.headers().contains(HttpHeaderNames.HOST)) {
+      respondError(400, "Bad Request: HTTP/1.1 requires a Host header.", false);
+      return;
+    }
+    path = rawPath(head.uri());
+    if (path == null) {
+      respondError(400, "Bad Request: the request target must be a path, like /index.html.", false);
+      return;
+    }
+    match = server.router.find(head.method().name(), path);
+    switch (match.outcome) {
+      case BAD_PATH:
+        LOG.debug("400 for {} {}: {}", head.method(), path, match.problem);
+        respondError(400, "Bad Request: the path is not valid percent-encoded UTF-8.", false);
+        return;
+      case NOT_FOUND:
+        respondError(404, "Not Found", false);
+        return;
+      case METHOD_NOT_ALLOWED:
+        respond(errorResponse(405, "Method Not Allowed").withHeader("Allow", match.allow));
+        return;
+      default:
+        break;
+    }
+    String expect = head.headers().get(HttpHeaderNames.EXPECT);
+    if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
+      respondError(417, "Expectation Failed: only 100-continue is supported.", false);
+      return;
+    }
+    boolean streaming = match.route.endpoint().streaming();
+    if (!streaming && HttpUtil.getContentLength(head, 0L) > server.settings.maxBodySize()) {
+      LOG.debug("413 for {} {}: Content-Length {} is over maxBodySize {}", head.method(), path,
+          HttpUtil.getContentLength(head, 0L), server.settings.maxBodySize());
+      respondError(413, "Payload Too Large: the body may have at most " + server.settings.maxBodySize() + " bytes.",
+          false);
+      return;
+    }
+    deadline = Deadline.after(Duration.ofNanos(server.settings.requestTimeoutNanos()));
+    timer = ctx.executor().schedule(this::timedOut, server.settings.requestTimeoutNanos(), TimeUnit.NANOSECONDS);
+    if (expect != null && !bodyComplete) {
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+          Unpooled.EMPTY_BUFFER));
+    }
+    if (streaming) {
+      upload = new RequestBodyPublisher(ctx.executor(), connection, server.settings.streamingBufferSize());
+      if (bodyComplete) {
+        upload.onEnd();
+      }
+      invokeHandler();
+    } else if (bodyComplete) {
+      invokeHandler();
+    } else {
+      body = new BodyBuffer(server.settings.maxBodySize());
+    }
+    // otherwise the handler runs when the body's last content arrives
+  }
+
+  /**
+   * Whether body content that arrives now belongs to this exchange. The decoder ends every request
+   * with a LastHttpContent, an empty one when there is no body.
+   */
+  boolean acceptsContent() {
+    return !lastContentSeen;
+  }
+
+  /** A piece of this request's body; always released here. */
+  void onContent(HttpContent content) {
+    try {
+      if (content.decoderResult().isFailure()) {
+        bodyComplete = true;
+        lastContentSeen = true;
+        closeAfter = true;
+        LOG.debug("400 for {} {}: malformed body: {}", head.method(), path, content.decoderResult().cause().toString());
+        if (upload != null) {
+          upload.fail(new IOException("the request body is malformed: " + content.decoderResult().cause().getMessage()));
+        }
+        if (phase == Phase.READING_BODY || phase == Phase.HANDLING) {
+          Future<Response> pending = handlerResult;
+          respondError(400, "Bad Request: malformed body.", false);
+          cancel(pending);
+        }
+        return;
+      }
+      boolean last = content instanceof LastHttpContent;
+      ByteBuf bytes = content.content();
+      if (phase == Phase.READING_BODY && body != null) {
+        if (!body.append(bytes)) {
+          body = null;
+          LOG.debug("413 for {} {}: chunked body over maxBodySize {}", head.method(), path, server.settings.maxBodySize());
+          respondError(413, "Payload Too Large: the body may have at most " + server.settings.maxBodySize() + " bytes.",
+              false);
+          return;
+        }
+      } else if (upload != null) {
+        upload.onContent(bytes);
+      }
+      if (last) {
+        bodyComplete = true;
+        lastContentSeen = true;
+        if (upload != null) {
+          upload.onEnd();
+        }
+        if (phase == Phase.READING_BODY) {
+          invokeHandler();
+        }
+      }
+    } finally {
+      content.release();
+    }
+  }
+
+  private void invokeHandler() {
+    if (!server.tryAdmit()) {
+      server.metrics.rejected();
+      server.overloadLog.occurred("503 for {}: maxConcurrentRequests (" + server.settings.maxConcurrentRequests()
+          + ") reached; raise it or shed load upstream", this);
+      respondOverloaded();
+      return;
+    }
+    admitted = true;
+    phase = Phase.HANDLING;
+    byte[] bytes = body == null ? null : body.toByteArray();
+    body = null;
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    DefaultRequest request = new DefaultRequest(head.method().name(), head.uri(), path, head.headers(),
+        match.pathParams, match.route.template().toString(), bytes, remote, connection.loop());
+    Flow.Publisher<ByteBuffer> bodyPublisher = upload;
+    Future<Response> result;
+    try {
+      result = Context.current().withDeadline(deadline).call(() -> match.route.endpoint().invoke(request, bodyPublisher));
+    } catch (Throwable thrown) {
+      handlerDone(null, thrown);
+      return;
+    }
+    if (result == null) {
+      handlerDone(null, new NullPointerException("the handler returned null instead of a Future<Response>"));
+      return;
+    }
+    handlerResult = new DefaultPromise<>(connection.loop());
+    handlerResult.follow(result);
+    handlerResult.onComplete(this::handlerDone);
+  }
+
+  private void handlerDone(Response response, Throwable failure) {
+    if (phase != Phase.HANDLING) {
+      return; // answered already (timeout, malformed body) or aborted
+    }
+    if (failure instanceof RejectedException) {
+      server.metrics.rejected();
+      server.overloadLog.occurred("503 for {}: " + failure.getMessage(), this);
+      respondOverloaded();
+    } else if (failure != null) {
+      LOG.error("the handler of {} failed; the client gets 500", this, failure);
+      respondError(500, "Internal Server Error", false);
+    } else if (response == null) {
+      LOG.error("the handler of {} returned a null Response; the client gets 500", this);
+      respondError(500, "Internal Server Error", false);
+    } else {
+      respond(response);
+    }
+  }
+
+  private void timedOut() {
+    timer = null;
+    if (phase == Phase.READING_BODY) {
+      LOG.debug("408 for {}: the body did not arrive within the request timeout", this);
+      respondError(408, "Request Timeout: the body did not arrive in time.", true);
+    } else if (phase == Phase.HANDLING) {
+      server.metrics.timedOut();
+      server.timeoutLog.occurred("503 for {}: the handler did not answer within the request timeout ("
+          + TimeUnit.NANOSECONDS.toMillis(server.settings.requestTimeoutNanos()) + " ms); it was cancelled", this);
+      Future<Response> pending = handlerResult;
+      respondError(503, "Service Unavailable: the request timed out.", false);
+      cancel(pending);
+    }
+  }
+
+  private static void cancel(Future<Response> pending) {
+    if (pending != null) {
+      pending.cancel(); // reaches the handler's own future: a blocking call is dropped or interrupted
+    }
+  }
+
+  private void rejectMalformed(Throwable cause) {
+    LOG.debug("malformed request: {}", cause.toString());
+    if (cause instanceof TooLongHttpLineException) {
+      respondError(414, "URI Too Long: the request line may have at most " + server.settings.maxInitialLineLength()
+          + " bytes.", true);
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      respondError(431, "Request Header Fields Too Large: the headers may have at most "
+          + server.settings.maxHeaderSize() + " bytes.", true);
+    } else {
+      respondError(400, "Bad Request: malformed or ambiguous request.", true);
+    }
+  }
+
+  private void respondOverloaded() {
+    respond(errorResponse(503, "Service Unavailable: the server is busy; retry later.")
+        .withHeader("Retry-After", Long.toString(server.settings.retryAfterSeconds())));
+  }
+
+  private void respondError(int code, String message, boolean close) {
+    closeAfter |= close;
+    respond(errorResponse(code, message));
+  }
+
+  private static Response errorResponse(int code, String message) {
+    return Response.text(code, message + "\n");
+  }
+
+  /** Writes the response; the exchange ends when its last byte is written. */
+  private void respond(Response response) {
+    phase = Phase.RESPONDING;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    status = response.status();
+    if (!bodyComplete || connection.closing() || server.isShuttingDown() || !HttpUtil.isKeepAlive(head)) {
+      closeAfter = true;
+    }
+    boolean noBody = headRequest || status == 204 || status == 304;
+    boolean streamed = response.stream().isPresent();
+    boolean writeStream = streamed && !noBody;
+    HttpResponseStatus nettyStatus = HttpResponseStatus.valueOf(status);
+    HttpResponse message;
+    if (writeStream) {
+      message = new DefaultHttpResponse(HttpVersion.HTTP_1_1, nettyStatus);
+    } else {
+      byte[] bytes = ResponseBodies.body(response);
+      message = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, nettyStatus,
+          noBody ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+      if (!streamed && status != 204 && status != 304) {
+        message.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length); // for HEAD too: what GET would send
+      }
+    }
+    HttpHeaders headers = message.headers();
+    for (Map.Entry<String, String> header : response.headers()) {
+      headers.add(header.getKey(), header.getValue());
+    }
+    if (!headers.contains(HttpHeaderNames.DATE)) {
+      headers.set(HttpHeaderNames.DATE, HttpDate.now());
+    }
+    if (writeStream) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (closeAfter) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (!head.protocolVersion().isKeepAliveDefault()) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    if (writeStream) {
+      ctx.write(message);
+      download = new ResponseBodySubscriber(ctx, this);
+      response.stream().get().subscribe(download);
+    } else {
+      ctx.writeAndFlush(message).addListener(write -> bodyWritten(write.isSuccess()));
+      if (streamed) {
+        LOG.debug("{}: streamed body not sent (HEAD, 204 or 304); its publisher is not subscribed", this);
+      }
+    }
+  }
+
+  @Override
+  public void bodyWritten(boolean written) {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    phase = Phase.DONE;
+    releaseAdmission();
+    if (written) {
+      server.metrics.responded(status, System.nanoTime() - startNanos);
+    } else {
+      server.metrics.aborted();
+    }
+    if (upload != null && !bodyComplete) {
+      upload.fail(new IOException("the response was sent before the request body was read; the rest is discarded"));
+    }
+    connection.exchangeDone(written && !closeAfter && bodyComplete, !bodyComplete);
+  }
+
+  @Override
+  public void bodyFailed(Throwable failure) {
+    LOG.error("the response body publisher of {} failed after the response had started; closing the connection, "
+        + "so the client sees a truncated body", this, failure);
+    closeAfter = true;
+    bodyWritten(false);
+  }
+
+  /** The connection's writability changed. */
+  void writabilityChanged() {
+    if (download != null) {
+      download.writabilityChanged();
+    }
+  }
+
+  /** The connection closed before this exchange finished: stop everything it started. */
+  void abort() {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    Phase was = phase;
+    phase = Phase.DONE;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    body = null;
+    if (upload != null) {
+      upload.fail(new IOException("the connection closed before the request body was read"));
+    }
+    if (download != null) {
+      download.cancel();
+    }
+    if (was == Phase.HANDLING) {
+      cancel(handlerResult);
+    }
+    releaseAdmission();
+    server.metrics.aborted();
+  }
+
+  private void releaseAdmission() {
+    if (admitted) {
+      admitted = false;
+      server.releaseAdmission();
+    }
+  }
+
+  /**
+   * The path of a request target: origin form ({@code /a/b?q}) or absolute form
+   * ({@code http://host/a/b?q}); {@code null} for anything else.
+   */
+  private static String rawPath(String uri) {
+    if (uri.startsWith("/")) {
+      int end = uri.length();
+      int query = uri.indexOf('?');
+      if (query >= 0) {
+        end = query;
+      }
+      int fragment = uri.indexOf('#');
+      if (fragment >= 0 && fragment < end) {
+        end = fragment;
+      }
+      return uri.substring(0, end);
+    }
+    if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
+      try {
+        String rawPath = new URI(uri).getRawPath();
+        return rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+      } catch (URISyntaxException malformed) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return head.method() + " " + (path != null ? path : head.uri());
+  }
+
+  /** Aggregates a body up to a limit, copying out of Netty's buffers so none outlives a read. */
+  private static final class BodyBuffer {
+    private final int limit;
+    private byte[] bytes = new byte[256];
+    private int size;
+
+    BodyBuffer(int limit) {
+      this.limit = limit;
+    }
+
+    /** @return false if the body would pass the limit */
+    boolean append(ByteBuf content) {
+      int length = content.readableBytes();
+      if ((long) size + length > limit) {
+        return false;
+      }
+      if (size + length > bytes.length) {
+        bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max((long) size + length, 2L * bytes.length)));
+      }
+      content.getBytes(content.readerIndex(), bytes, size, length);
+      size += length;
+      return true;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(bytes, size);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.weft.http.internal.server;
+
+import static dev.weft.http.internal.SettingChecks.checkDuration;
+import static dev.weft.http.internal.SettingChecks.checkRange;
+
+import java.time.Duration;
+
+/**
+ * The checked settings of a server.
+ *
+ * @param maxConcurrentRequests requests handled at once, server-wide
+ * @param requestTimeoutNanos from a request's headers to the start of its response
+ * @param idleTimeoutNanos from the end of a response (or the connection's start) to the next request's headers
+ * @param maxBodySize the largest aggregated body, bytes
+ * @param maxHeaderSize the largest header section, bytes
+ * @param maxInitialLineLength the longest request line, bytes
+ * @param streamingBufferSize unread streamed body per request before reading pauses, bytes
+ * @param retryAfterSeconds the Retry-After of a 503 for overload
+ * @param shutdownGracePeriod the grace period of close()
+ */
+public record ServerSettings(
+    int maxConcurrentRequests,
+    long requestTimeoutNanos,
+    long idleTimeoutNanos,
+    int maxBodySize,
+    int maxHeaderSize,
+    int maxInitialLineLength,
+    int streamingBufferSize,
+    long retryAfterSeconds,
+    Duration shutdownGracePeriod) {
+
+  private static final int KIB = 1024;
+  private static final int MIB = 1024 * KIB;
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The raw values a user set, checked by {@link #build()}. */
+  public static final class Builder {
+    public int maxConcurrentRequests = 1_000;
+    public Duration requestTimeout = Duration.ofSeconds(30);
+    public Duration idleTimeout = Duration.ofSeconds(60);
+    public int maxBodySize = MIB;
+    public int maxHeaderSize = 8 * KIB;
+    public int maxInitialLineLength = 4 * KIB;
+    public int streamingBufferSize = 64 * KIB;
+    public Duration retryAfter = Duration.ofSeconds(1);
+    public Duration shutdownGracePeriod = Duration.ofSeconds(10);
+
+    private Builder() {}
+
+    public ServerSettings build() {
+      checkRange("maxConcurrentRequests", maxConcurrentRequests, 1, 1_000_000, "");
+      checkDuration("requestTimeout", requestTimeout, Duration.ofMillis(1));
+      checkDuration("idleTimeout", idleTimeout, Duration.ofMillis(1));
+      checkRange("maxBodySize", maxBodySize, 0, 1024 * MIB, " bytes");
+      checkRange("maxHeaderSize", maxHeaderSize, KIB, MIB, " bytes");
+      checkRange("maxInitialLineLength", maxInitialLineLength, 256, MIB, " bytes");
+      checkRange("streamingBufferSize", streamingBufferSize, KIB, 16 * MIB, " bytes");
+      checkDuration("retryAfter", retryAfter, Duration.ofSeconds(1));
+      if (retryAfter.getNano() != 0) {
+        throw new IllegalArgumentException("retryAfter must be whole seconds (was " + retryAfter + ")");
+      }
+      checkDuration("shutdownGracePeriod", shutdownGracePeriod, Duration.ZERO);
+      return new ServerSettings(maxConcurrentRequests, requestTimeout.toNanos(), idleTimeout.toNanos(), maxBodySize,
+          maxHeaderSize, maxInitialLineLength, streamingBufferSize, retryAfter.getSeconds(), shutdownGracePeriod);
+    }
+  }
+}

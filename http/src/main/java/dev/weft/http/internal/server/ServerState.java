@@ -1,0 +1,91 @@
+package dev.weft.http.internal.server;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * Overview: what a server's connections share. Every field is either immutable or thread-safe:
+ * connections live on different loops. `inFlight` is the admission counter, raised by CAS only
+ * while below the limit, so it never exceeds maxConcurrentRequests; each admitted exchange lowers
+ * it exactly once (ServerExchange.releaseAdmission). `shuttingDown` only goes from false to true;
+ * connections check it when they open and when a request starts.
+ */
+
+/** The state a server's connections share: settings, routes, admission, metrics, the open connections. */
+final class ServerState {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.weft.http.server");
+
+  final ServerSettings settings;
+  final Router router;
+  final ServerMetricsRecorder metrics = new ServerMetricsRecorder();
+  final IncidentLog overloadLog = new IncidentLog(LOG);
+  final IncidentLog timeoutLog = new IncidentLog(LOG);
+  private final AtomicInteger inFlight = new AtomicInteger(); // admitted and not finished; <= maxConcurrentRequests
+  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  private volatile boolean shuttingDown;
+  private volatile Runnable onConnectionClosed = () -> { }; // the shutdown's completion check
+
+  ServerState(ServerSettings settings, Router router) {
+    this.settings = settings;
+    this.router = router;
+  }
+
+  static Logger log() {
+    return LOG;
+  }
+
+  boolean tryAdmit() {
+    int now;
+    do {
+      now = inFlight.get();
+      if (now >= settings.maxConcurrentRequests()) {
+        return false;
+      }
+    } while (!inFlight.compareAndSet(now, now + 1));
+    return true;
+  }
+
+  void releaseAdmission() {
+    inFlight.decrementAndGet();
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** @return false if the server is shutting down, and the connection must close */
+  boolean connectionOpened(ServerConnection connection) {
+    connections.add(connection);
+    if (shuttingDown) {
+      connectionClosed(connection);
+      return false;
+    }
+    return true;
+  }
+
+  void connectionClosed(ServerConnection connection) {
+    if (connections.remove(connection)) {
+      onConnectionClosed.run();
+    }
+  }
+
+  Set<ServerConnection> connections() {
+    return connections;
+  }
+
+  int openConnections() {
+    return connections.size();
+  }
+
+  boolean isShuttingDown() {
+    return shuttingDown;
+  }
+
+  void startShutdown(Runnable onConnectionClosed) {
+    this.onConnectionClosed = onConnectionClosed;
+    shuttingDown = true;
+  }
+}
