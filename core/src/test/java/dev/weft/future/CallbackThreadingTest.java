@@ -2,9 +2,7 @@ package dev.weft.future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
-import dev.weft.testing.FailureRecorder;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.util.List;
@@ -25,17 +23,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CallbackThreadingTest {
   @RegisterExtension
   static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-threading");
-  private static final FailureRecorder recorder = weft.failures();
-  private static AsyncRuntime runtime;
   private static Loop home;
   private static Loop otherLoop;
   private static Thread homeThread;
 
   @BeforeAll
   static void openRuntime() throws Exception {
-    runtime = weft.runtime();
-    home = runtime.loops().get(0);
-    otherLoop = runtime.loops().get(1);
+    home = weft.loop(0);
+    otherLoop = weft.loop(1);
     homeThread = Loops.threadOf(home);
   }
 

@@ -3,9 +3,7 @@ package dev.weft.future;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
-import dev.weft.testing.FailureRecorder;
 import dev.weft.testing.Polling;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
@@ -27,16 +25,13 @@ class CancellationTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   @RegisterExtension
   static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-cancel");
-  private static final FailureRecorder recorder = weft.failures();
-  private static AsyncRuntime runtime;
   private static Loop home;
   private static Loop otherLoop;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = weft.runtime();
-    home = runtime.loops().get(0);
-    otherLoop = runtime.loops().get(1);
+    home = weft.loop(0);
+    otherLoop = weft.loop(1);
   }
 
   @Test
@@ -153,8 +148,8 @@ class CancellationTest {
     promise.cancel();
 
     assertThat(otherRuns.get()).as("runs of the hooks that did not throw").isEqualTo(2);
-    assertThat(recorder.timesReported(thrown)).as("reports of the hook's exception").isEqualTo(1);
-    recorder.clear();
+    assertThat(weft.failures().timesReported(thrown)).as("reports of the hook's exception").isEqualTo(1);
+    weft.failures().clear();
   }
 
   @Test

@@ -3,9 +3,7 @@ package dev.weft.future;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
-import dev.weft.testing.FailureRecorder;
 import dev.weft.testing.Polling;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
@@ -23,16 +21,13 @@ class CombinatorsTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   @RegisterExtension
   static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-combinators");
-  private static final FailureRecorder recorder = weft.failures();
-  private static AsyncRuntime runtime;
   private static Loop home;
   private static Loop otherLoop;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = weft.runtime();
-    home = runtime.loops().get(0);
-    otherLoop = runtime.loops().get(1);
+    home = weft.loop(0);
+    otherLoop = weft.loop(1);
   }
 
   /** Waits for {@code future} to complete, without observing its failure. */

@@ -3,9 +3,7 @@ package dev.weft.future;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
-import dev.weft.testing.FailureRecorder;
 import dev.weft.testing.Polling;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
@@ -24,15 +22,12 @@ class InteropTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   @RegisterExtension
   static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-interop");
-  private static final FailureRecorder recorder = weft.failures();
-  private static AsyncRuntime runtime;
   private static Loop home;
   private static Thread homeThread;
 
   @BeforeAll
   static void openRuntime() throws Exception {
-    runtime = weft.runtime();
-    home = runtime.loops().get(0);
+    home = weft.loop(0);
     homeThread = Loops.threadOf(home);
   }
 

@@ -3,9 +3,7 @@ package dev.weft.future;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
-import dev.weft.testing.FailureRecorder;
 import dev.weft.testing.Polling;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
@@ -27,14 +25,11 @@ class LongChainTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   @RegisterExtension
   static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-chains");
-  private static final FailureRecorder recorder = weft.failures();
-  private static AsyncRuntime runtime;
   private static Loop home;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = weft.runtime();
-    home = runtime.loops().get(0);
+    home = weft.loop(0);
   }
 
   /** {@code countdown(n) = succeeded(n).flatMap(x -> countdown(x - 1))}: each link built by the one before. */

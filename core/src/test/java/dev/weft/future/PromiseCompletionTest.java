@@ -3,9 +3,7 @@ package dev.weft.future;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
-import dev.weft.testing.FailureRecorder;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
@@ -17,14 +15,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PromiseCompletionTest {
   @RegisterExtension
   static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-completion");
-  private static final FailureRecorder recorder = weft.failures();
-  private static AsyncRuntime runtime;
   private static Loop loop;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = weft.runtime();
-    loop = runtime.loops().get(0);
+    loop = weft.loop(0);
   }
 
   @Test
@@ -150,13 +145,13 @@ class PromiseCompletionTest {
 
     assertThat(succeeded.resultNow()).as("Future.succeeded's result").isEqualTo("made");
     assertThat(failed.failureNow()).as("Future.failed's failure").isSameAs(failure);
-    assertThat(runtime.loops()).as("loops of the only open runtime")
+    assertThat(weft.runtime().loops()).as("loops of the only open runtime")
         .contains(succeeded.home(), failed.home());
   }
 
   @Test
   void futuresMadeOnALoopAreHomedOnThatLoop() throws Exception {
-    Loop other = runtime.loops().get(1);
+    Loop other = weft.loop(1);
 
     Loop homeOfSucceeded = Loops.onLoop(other, () -> Future.succeeded(1).home());
     Loop homeOfPromise = Loops.onLoop(other, () -> Promise.create().home());

@@ -2,9 +2,7 @@ package dev.weft.future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
-import dev.weft.testing.FailureRecorder;
 import dev.weft.testing.Polling;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
@@ -39,8 +37,6 @@ class PromiseStressTest {
   private static final Duration BUDGET = Duration.ofSeconds(2); // per test; stops early, never fails for it
   @RegisterExtension
   static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-stress");
-  private static final FailureRecorder recorder = weft.failures();
-  private static AsyncRuntime runtime;
   private static Loop home;
   private static Loop otherLoop;
   private static Thread homeThread;
@@ -48,9 +44,8 @@ class PromiseStressTest {
 
   @BeforeAll
   static void openRuntime() throws Exception {
-    runtime = weft.runtime();
-    home = runtime.loops().get(0);
-    otherLoop = runtime.loops().get(1);
+    home = weft.loop(0);
+    otherLoop = weft.loop(1);
     homeThread = Loops.threadOf(home);
     plainThreads = Executors.newFixedThreadPool(4, task -> {
       Thread thread = new Thread(task, "stress-racer");

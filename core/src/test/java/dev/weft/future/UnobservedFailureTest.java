@@ -3,7 +3,6 @@ package dev.weft.future;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.testing.FailureRecorder;
 import dev.weft.testing.Polling;
@@ -37,19 +36,16 @@ class UnobservedFailureTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   @RegisterExtension
   static final WeftRuntimeExtension weft = WeftRuntimeExtension.named("ft-unobserved").allowUnhandledFailures();
-  private static final FailureRecorder recorder = weft.failures();
-  private static AsyncRuntime runtime;
   private static Loop home;
 
   @BeforeAll
   static void openRuntime() {
-    runtime = weft.runtime();
-    home = runtime.loops().get(0);
+    home = weft.loop(0);
   }
 
   @AfterEach
   void forgetReports() {
-    recorder.clear();
+    weft.failures().clear();
   }
 
   /**
@@ -71,7 +67,7 @@ class UnobservedFailureTest {
         () -> dropped.stream().allMatch(reference -> reference.get() == null));
     IOException canary = new IOException("canary, dropped after the others were collected");
     failAndDrop(canary, future -> {});
-    Polling.awaitWithGc("the canary is reported", GC_WAIT, () -> recorder.timesReported(canary) > 0);
+    Polling.awaitWithGc("the canary is reported", GC_WAIT, () -> weft.failures().timesReported(canary) > 0);
   }
 
   private static void assertNeverReported(IOException failure, Consumer<Future<String>> observe) throws Exception {
@@ -80,7 +76,7 @@ class UnobservedFailureTest {
 
     awaitCollectedAndCleaned(dropped);
 
-    assertThat(recorder.timesReported(failure)).as("reports of an observed failure").isZero();
+    assertThat(weft.failures().timesReported(failure)).as("reports of an observed failure").isZero();
   }
 
   @Test
@@ -89,11 +85,12 @@ class UnobservedFailureTest {
     List<WeakReference<Future<String>>> dropped = new ArrayList<>();
     dropped.add(failAndDrop(failure, future -> {}));
 
-    Polling.awaitWithGc("the unobserved failure is reported", GC_WAIT, () -> recorder.timesReported(failure) > 0);
+    Polling.awaitWithGc("the unobserved failure is reported", GC_WAIT,
+        () -> weft.failures().timesReported(failure) > 0);
     awaitCollectedAndCleaned(dropped); // another full round, in which a second report would arrive
 
-    FailureRecorder.Report report = recorder.awaitReport(failure, WAIT);
-    assertThat(recorder.timesReported(failure)).as("reports of one unobserved failure").isEqualTo(1);
+    FailureRecorder.Report report = weft.failures().awaitReport(failure, WAIT);
+    assertThat(weft.failures().timesReported(failure)).as("reports of one unobserved failure").isEqualTo(1);
     assertThat(report.description()).as("description of the report").contains("nobody observed");
   }
 
@@ -106,7 +103,7 @@ class UnobservedFailureTest {
 
     awaitCollectedAndCleaned(dropped); // GC has run and cleaned up; the held future is still reachable
 
-    assertThat(recorder.timesReported(failure)).as("reports of a failure whose future is still reachable").isZero();
+    assertThat(weft.failures().timesReported(failure)).as("reports of a failure whose future is still reachable").isZero();
     assertThat(held.isFailed()).as("the held future").isTrue(); // keeps it reachable up to here
     held.failureNow(); // observed now: never reported
   }
@@ -116,7 +113,8 @@ class UnobservedFailureTest {
     IOException failure = new IOException("made failed, never looked at");
     dropFailedFactoryFuture(failure);
 
-    Polling.awaitWithGc("the unobserved failure is reported", GC_WAIT, () -> recorder.timesReported(failure) > 0);
+    Polling.awaitWithGc("the unobserved failure is reported", GC_WAIT,
+        () -> weft.failures().timesReported(failure) > 0);
   }
 
   private static void dropFailedFactoryFuture(IOException failure) {
@@ -145,7 +143,7 @@ class UnobservedFailureTest {
 
     awaitCollectedAndCleaned(dropped);
 
-    assertThat(recorder.timesReported(failure)).as("reports of a failure thrown by join").isZero();
+    assertThat(weft.failures().timesReported(failure)).as("reports of a failure thrown by join").isZero();
   }
 
   @Test
@@ -160,7 +158,7 @@ class UnobservedFailureTest {
 
     awaitCollectedAndCleaned(dropped);
 
-    assertThat(recorder.timesReported(failure)).as("reports of a failure taken by failureNow").isZero();
+    assertThat(weft.failures().timesReported(failure)).as("reports of a failure taken by failureNow").isZero();
   }
 
   @Test
@@ -175,7 +173,7 @@ class UnobservedFailureTest {
 
     awaitCollectedAndCleaned(dropped);
 
-    assertThat(recorder.timesReported(failure)).as("reports of a failure observed after it happened").isZero();
+    assertThat(weft.failures().timesReported(failure)).as("reports of a failure observed after it happened").isZero();
   }
 
   @Test
@@ -185,10 +183,10 @@ class UnobservedFailureTest {
     dropped.add(failAndDrop(failure, future -> future.map(value -> value)));
 
     Polling.awaitWithGc("the map result's unobserved failure is reported", GC_WAIT,
-        () -> recorder.timesReported(failure) > 0);
+        () -> weft.failures().timesReported(failure) > 0);
     awaitCollectedAndCleaned(dropped);
 
-    assertThat(recorder.timesReported(failure)).as("reports of a failure taken over by an unobserved map")
+    assertThat(weft.failures().timesReported(failure)).as("reports of a failure taken over by an unobserved map")
         .isEqualTo(1);
   }
 
@@ -209,7 +207,7 @@ class UnobservedFailureTest {
     failAndDrop(failure, future -> future.onSuccess(value -> {}));
 
     Polling.awaitWithGc("a failure seen only by onSuccess is reported", GC_WAIT,
-        () -> recorder.timesReported(failure) > 0);
+        () -> weft.failures().timesReported(failure) > 0);
   }
 
   @Test
@@ -218,7 +216,7 @@ class UnobservedFailureTest {
     joinBrieflyThenFailAndDrop(failure);
 
     Polling.awaitWithGc("a failure that arrived after join gave up is reported", GC_WAIT,
-        () -> recorder.timesReported(failure) > 0);
+        () -> weft.failures().timesReported(failure) > 0);
   }
 
   private static void joinBrieflyThenFailAndDrop(IOException failure) {
@@ -238,7 +236,7 @@ class UnobservedFailureTest {
 
     awaitCollectedAndCleaned(dropped);
 
-    assertThat(recorder.reports()).as("reports other than the canary")
+    assertThat(weft.failures().reports()).as("reports other than the canary")
         .allMatch(report -> report.failure().getMessage().startsWith("canary"));
   }
 
@@ -263,9 +261,9 @@ class UnobservedFailureTest {
     Loops.onPlainThread(() -> promise.complete("done"));
 
     assertThat(laterRan.await(10, TimeUnit.SECONDS)).as("the callbacks after the throwing one ran").isTrue();
-    FailureRecorder.Report report = recorder.awaitReport(thrown, WAIT);
+    FailureRecorder.Report report = weft.failures().awaitReport(thrown, WAIT);
     assertThat(report.description()).as("description of a callback's exception").contains("callback");
-    assertThat(recorder.timesReported(thrown)).as("reports of the callback's exception").isEqualTo(1);
+    assertThat(weft.failures().timesReported(thrown)).as("reports of the callback's exception").isEqualTo(1);
     assertThat(laterRuns.get()).as("runs of the later callbacks").isEqualTo(2);
   }
 
@@ -278,6 +276,6 @@ class UnobservedFailureTest {
       throw thrown;
     });
 
-    recorder.awaitReport(thrown, WAIT);
+    weft.failures().awaitReport(thrown, WAIT);
   }
 }

@@ -60,7 +60,7 @@ public final class InternalLayerRule {
   /** The class a dotted name refers to: the name itself, or a prefix of it (static imports, members). */
   private static Class<?> typeNamedBy(String dottedName) {
     String name = dottedName.endsWith(".") ? dottedName.substring(0, dottedName.length() - 1) : dottedName;
-    while (name.lastIndexOf('.') > "dev.weft.internal".length()) {
+    while (name.length() > "dev.weft.internal".length()) {
       try {
         return Class.forName(name, false, InternalLayerRule.class.getClassLoader());
       } catch (ClassNotFoundException notAClass) {

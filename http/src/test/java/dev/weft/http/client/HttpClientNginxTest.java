@@ -7,26 +7,21 @@ import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
 import dev.weft.http.testing.BodyCollector;
 import dev.weft.http.testing.Nginx;
-import dev.weft.http.testing.Polling;
 import dev.weft.http.testing.TestPublishers;
+import dev.weft.testing.Polling;
 import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
 import java.io.InputStream;
-import java.net.Socket;
-import java.security.KeyStore;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.ManagerFactoryParameters;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
+import java.security.KeyStore;
 import java.security.MessageDigest;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +31,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,8 +188,8 @@ class HttpClientNginxTest {
     long mark = nginx.accessLogMark();
     try (HttpClient client = HttpClient.builder(runtime).build()) {
       Future<HttpResponse> slow = client.get(nginx.http("/slow/1mb.bin" + tag));
-      Polling.await("the download to start", () -> client.metrics().origins().get(0).activeConnections() == 1,
-          Duration.ofSeconds(10));
+      Polling.await("the download to start", Duration.ofSeconds(10),
+          () -> client.metrics().origins().get(0).activeConnections() == 1);
       sleep(300);
       assertThat(slow.cancel()).isTrue();
       // nginx logs the request when its connection goes: at once, not after the ~15 s download
@@ -198,8 +198,9 @@ class HttpClientNginxTest {
       assertThat(logged).hasSize(1);
       assertThat(logged.get(0).completed()).isFalse();
       assertThat(logged.get(0).bodyBytesSent()).isLessThan(1_048_576L);
-      Polling.await("the connection to be counted out", () -> client.metrics().origins().get(0).activeConnections() == 0
-          && client.metrics().origins().get(0).idleConnections() == 0, Duration.ofSeconds(5));
+      Polling.await("the connection to be counted out", Duration.ofSeconds(5),
+          () -> client.metrics().origins().get(0).activeConnections() == 0
+          && client.metrics().origins().get(0).idleConnections() == 0);
     }
   }
 

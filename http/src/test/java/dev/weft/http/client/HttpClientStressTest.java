@@ -8,8 +8,8 @@ import dev.weft.future.Future;
 import dev.weft.http.server.HttpServer;
 import dev.weft.http.server.Response;
 import dev.weft.http.testing.BodyCollector;
-import dev.weft.http.testing.Polling;
 import dev.weft.http.testing.TestPublishers;
+import dev.weft.testing.Polling;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,10 +133,10 @@ class HttpClientStressTest {
         }
         assertThat(future.isDone()).isTrue();
       }
-      Polling.await("the pool to settle", () -> {
+      Polling.await("the pool to settle", Duration.ofSeconds(30), () -> {
         HttpClientMetrics.Origin origin = client.metrics().origins().get(0);
         return origin.activeConnections() == 0 && origin.pendingRequests() == 0 && origin.connecting() == 0;
-      }, Duration.ofSeconds(30));
+      });
       assertThat(ok.get()).isPositive();
 
       // every slot is free again: exactly maxConnections + maxPending requests are admitted, not one more
@@ -152,8 +152,9 @@ class HttpClientStressTest {
       }
       assertThat(oneMoreRefused).isTrue();
       fill.forEach(Future::cancel);
-      Polling.await("the fill to drain", () -> client.metrics().origins().get(0).activeConnections() == 0
-          && client.metrics().origins().get(0).pendingRequests() == 0, Duration.ofSeconds(30));
+      Polling.await("the fill to drain", Duration.ofSeconds(30),
+          () -> client.metrics().origins().get(0).activeConnections() == 0
+          && client.metrics().origins().get(0).pendingRequests() == 0);
     }
   }
 
@@ -167,8 +168,8 @@ class HttpClientStressTest {
          HttpClient client = HttpClient.builder(runtime).idleTimeout(Duration.ofMillis(1)).build()) {
       String base = "http://127.0.0.1:" + server.port();
       assertThat(client.get(base + "/hello").join().status()).isEqualTo(200);
-      Polling.await("the unused origin's pool to retire", () -> client.metrics().origins().isEmpty(),
-          Duration.ofSeconds(10));
+      Polling.await("the unused origin's pool to retire", Duration.ofSeconds(10),
+          () -> client.metrics().origins().isEmpty());
 
       // requests racing retirement: each finds a live pool, none is lost or refused
       AtomicInteger ok = new AtomicInteger();

@@ -13,9 +13,9 @@ import dev.weft.http.server.HttpServer;
 import dev.weft.http.server.Response;
 import dev.weft.http.testing.BodyCollector;
 import dev.weft.http.testing.GeneratedBytes;
-import dev.weft.http.testing.Polling;
 import dev.weft.http.testing.ScriptedServer;
 import dev.weft.http.testing.TestPublishers;
+import dev.weft.testing.Polling;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -142,8 +142,9 @@ class HttpClientTest {
       for (int i = 0; i < 5; i++) {
         admitted.add(client.get(uri("/hang")));
       }
-      Polling.await("two busy connections and three waiting", () -> origin(client).activeConnections() == 2
-          && origin(client).pendingRequests() == 3, Duration.ofSeconds(10));
+      Polling.await("two busy connections and three waiting", Duration.ofSeconds(10),
+          () -> origin(client).activeConnections() == 2
+          && origin(client).pendingRequests() == 3);
       assertThatThrownBy(() -> client.get(uri("/hang")))
           .isInstanceOf(RejectedException.class)
           .hasMessageContaining("http://127.0.0.1:" + server.port())
@@ -151,8 +152,9 @@ class HttpClientTest {
           .hasMessageContaining("3 of 3 requests waiting (maxPendingRequests)");
       assertThat(origin(client).rejected()).isEqualTo(1);
       admitted.forEach(Future::cancel);
-      Polling.await("cancelled requests to free everything", () -> origin(client).activeConnections() == 0
-          && origin(client).pendingRequests() == 0, Duration.ofSeconds(10));
+      Polling.await("cancelled requests to free everything", Duration.ofSeconds(10),
+          () -> origin(client).activeConnections() == 0
+          && origin(client).pendingRequests() == 0);
       assertThat(client.get(uri("/hello")).join().status()).isEqualTo(200);
     }
   }
@@ -168,8 +170,8 @@ class HttpClientTest {
           .hasMessageContaining("waiting for the response head; its connection was closed");
       assertThat(origin(client).idleConnections()).isZero();
       assertThat(origin(client).failures()).isEqualTo(1);
-      Polling.await("the server to see the connection close", () -> server.metrics().openConnections() <= before,
-          Duration.ofSeconds(10));
+      Polling.await("the server to see the connection close", Duration.ofSeconds(10),
+          () -> server.metrics().openConnections() <= before);
       HttpRequest quick = HttpRequest.builder("GET", uri("/hang")).timeout(Duration.ofMillis(100)).build();
       assertThatThrownBy(() -> client.send(quick).join()).hasMessageContaining("the request's timeout of 100 ms");
     }
@@ -192,7 +194,7 @@ class HttpClientTest {
   void aRequestWaitingForAConnectionTimesOutInTheQueue() {
     try (HttpClient client = HttpClient.builder(runtime).maxConnectionsPerOrigin(1).build()) {
       Future<HttpResponse> occupying = client.get(uri("/hang"));
-      Polling.await("the connection to be busy", () -> origin(client).activeConnections() == 1, Duration.ofSeconds(10));
+      Polling.await("the connection to be busy", Duration.ofSeconds(10), () -> origin(client).activeConnections() == 1);
       HttpRequest waiting = HttpRequest.builder("GET", uri("/hello")).timeout(Duration.ofMillis(200)).build();
       assertThatThrownBy(() -> client.send(waiting).join())
           .isInstanceOf(TimeoutException.class)
@@ -209,12 +211,12 @@ class HttpClientTest {
       assertThat(client.get(uri("/hello")).join().status()).isEqualTo(200);
       int open = server.metrics().openConnections();
       Future<HttpResponse> hung = client.get(uri("/hang"));
-      Polling.await("the request to be on the wire", () -> origin(client).activeConnections() == 1,
-          Duration.ofSeconds(10));
+      Polling.await("the request to be on the wire", Duration.ofSeconds(10),
+          () -> origin(client).activeConnections() == 1);
       assertThat(hung.cancel()).isTrue();
       assertThatThrownBy(hung::join).isInstanceOf(CancellationException.class);
-      Polling.await("the server to see the connection close", () -> server.metrics().openConnections() < open,
-          Duration.ofSeconds(10));
+      Polling.await("the server to see the connection close", Duration.ofSeconds(10),
+          () -> server.metrics().openConnections() < open);
       assertThat(client.get(uri("/hello")).join().status()).isEqualTo(200);
       assertThat(origin(client).connectionsOpened()).isEqualTo(2);
     }
@@ -254,7 +256,7 @@ class HttpClientTest {
         @Override public void onError(Throwable t) { second.set(t); }
         @Override public void onComplete() {}
       });
-      Polling.await("the second subscriber to be refused", () -> second.get() != null, Duration.ofSeconds(5));
+      Polling.await("the second subscriber to be refused", Duration.ofSeconds(5), () -> second.get() != null);
       assertThat(second.get()).isInstanceOf(IllegalStateException.class);
       assertThat(origin(client).connectionsOpened()).isEqualTo(1);
 
@@ -265,8 +267,8 @@ class HttpClientTest {
       try (StreamingHttpResponse unread = client.stream(HttpRequest.get(uri("/stream?n=" + size))).join()) {
         assertThat(unread.status()).isEqualTo(200);
       }
-      Polling.await("given-up bodies to close their connections", () -> origin(client).activeConnections() == 0,
-          Duration.ofSeconds(5));
+      Polling.await("given-up bodies to close their connections", Duration.ofSeconds(5),
+          () -> origin(client).activeConnections() == 0);
       assertThat(client.get(uri("/hello")).join().status()).isEqualTo(200);
       assertThat(origin(client).connectionsOpened()).isEqualTo(3);
     }
@@ -398,8 +400,8 @@ class HttpClientTest {
     HttpClient client = HttpClient.builder(runtime).maxConnectionsPerOrigin(1).build();
     Future<HttpResponse> running = client.get(uri("/hang"));
     Future<HttpResponse> queued = client.get(uri("/hang"));
-    Polling.await("one running, one queued", () -> origin(client).activeConnections() == 1
-        && origin(client).pendingRequests() == 1, Duration.ofSeconds(10));
+    Polling.await("one running, one queued", Duration.ofSeconds(10), () -> origin(client).activeConnections() == 1
+        && origin(client).pendingRequests() == 1);
     client.close();
     for (Future<HttpResponse> future : List.of(running, queued)) {
       assertThatThrownBy(future::join).isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.CLIENT_CLOSED));
@@ -506,8 +508,8 @@ class HttpClientTest {
         });
         took.get(10, TimeUnit.SECONDS);
       }
-      Polling.await("every connection to be free", () -> origin(client).activeConnections() == 0,
-          Duration.ofSeconds(10));
+      Polling.await("every connection to be free", Duration.ofSeconds(10),
+          () -> origin(client).activeConnections() == 0);
       // exactly maxConnections + maxPending slots are free: no slot was freed twice or kept
       List<Future<HttpResponse>> fill = new ArrayList<>();
       for (int i = 0; i < 4; i++) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
-import dev.weft.http.testing.Polling;
+import dev.weft.testing.Polling;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -170,7 +170,7 @@ class ExternalClientsTest {
     assertThat(Long.parseLong(counts.group(2))).as("503s").isPositive();
     assertThat(Long.parseLong(counts.group(3))).as("other statuses").isZero();
     assertThat(result.stdout()).as("wrk reports no socket errors").doesNotContain("Socket errors");
-    Polling.await("nothing in flight", () -> server.metrics().inFlight() == 0, Duration.ofSeconds(5));
+    Polling.await("nothing in flight", Duration.ofSeconds(5), () -> server.metrics().inFlight() == 0);
   }
 
   private record Result(String stdout, String stderr) {}

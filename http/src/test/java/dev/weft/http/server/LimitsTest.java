@@ -6,13 +6,13 @@ import dev.weft.AsyncRuntime;
 import dev.weft.blocking.Adapters;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
-import dev.weft.http.testing.Polling;
 import dev.weft.http.testing.RawHttpClient;
+import dev.weft.testing.Polling;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -67,7 +67,7 @@ class LimitsTest {
         .start("127.0.0.1", 0).join();
     CompletableFuture<HttpResponse<String>> first = get("/hold");
     CompletableFuture<HttpResponse<String>> second = get("/hold");
-    Polling.await("both admitted requests are in their handler", () -> started.get() == 2, Duration.ofSeconds(5));
+    Polling.await("both admitted requests are in their handler", Duration.ofSeconds(5), () -> started.get() == 2);
 
     HttpResponse<String> third = get("/hold").get(10, TimeUnit.SECONDS);
 
@@ -81,7 +81,7 @@ class LimitsTest {
 
     assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(second.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-    Polling.await("no request in flight", () -> server.metrics().inFlight() == 0, Duration.ofSeconds(5));
+    Polling.await("no request in flight", Duration.ofSeconds(5), () -> server.metrics().inFlight() == 0);
   }
 
   @Test
@@ -202,7 +202,7 @@ class LimitsTest {
 
       assertThat(raw.closedByServerWithin(3_000)).isTrue();
     }
-    Polling.await("no connection open", () -> server.metrics().openConnections() == 0, Duration.ofSeconds(5));
+    Polling.await("no connection open", Duration.ofSeconds(5), () -> server.metrics().openConnections() == 0);
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.weft.http.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.AsyncRuntime;
-import dev.weft.http.testing.Polling;
+import dev.weft.testing.Polling;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,8 +65,8 @@ class LoadTest {
       clients.add(done);
       sendUntil(client, request, end, statuses, failures, overloadedWithoutRetryAfter, done);
     }
-    Polling.await("most clients have a connection open at once", () -> server.metrics().openConnections() >= 200,
-        Duration.ofSeconds(5));
+    Polling.await("most clients have a connection open at once", Duration.ofSeconds(5),
+        () -> server.metrics().openConnections() >= 200);
     CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
     assertThat(failures).as("requests that failed instead of getting a status").isEmpty();
@@ -74,7 +74,7 @@ class LoadTest {
     assertThat(statuses.get(200).sum()).as("requests served").isPositive();
     assertThat(statuses.get(503).sum()).as("requests shed").isPositive();
     assertThat(overloadedWithoutRetryAfter).as("503s without Retry-After").hasValue(0);
-    Polling.await("nothing in flight", () -> server.metrics().inFlight() == 0, Duration.ofSeconds(5));
+    Polling.await("nothing in flight", Duration.ofSeconds(5), () -> server.metrics().inFlight() == 0);
     HttpServerMetrics metrics = server.metrics();
     assertThat(metrics.responses2xx()).isEqualTo(statuses.get(200).sum());
     assertThat(metrics.rejected()).isEqualTo(statuses.get(503).sum());

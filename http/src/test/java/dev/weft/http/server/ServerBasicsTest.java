@@ -10,13 +10,14 @@ import dev.weft.Loop;
 import dev.weft.blocking.Adapters;
 import dev.weft.future.Future;
 import dev.weft.http.testing.RawHttpClient;
+import dev.weft.testing.LogCapture;
 import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -218,7 +219,7 @@ class ServerBasicsTest {
 
   @Test
   void aFailedHandlerGives500WithoutDetailAndLogsTheStackAtError() throws Exception {
-    try (LogCapture logs = new LogCapture()) {
+    try (LogCapture logs = new LogCapture("dev.weft.http.server")) {
       for (String path : new String[] {"/fail", "/throw", "/blocking-throw"}) {
         HttpResponse<String> response = get(path);
 

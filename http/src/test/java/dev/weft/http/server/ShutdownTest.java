@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
-import dev.weft.http.testing.Polling;
 import dev.weft.http.testing.RawHttpClient;
+import dev.weft.testing.Polling;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -139,7 +139,7 @@ class ShutdownTest {
       client.send("GET /work HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
       CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-      Polling.await("the server stopped listening", () -> refusesConnections(server.port()), Duration.ofSeconds(5));
+      Polling.await("the server stopped listening", Duration.ofSeconds(5), () -> refusesConnections(server.port()));
       assertThat(closing).isNotDone();
 
       answer.get().complete(Response.text("done"));

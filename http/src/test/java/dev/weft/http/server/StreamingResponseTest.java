@@ -7,14 +7,15 @@ import ch.qos.logback.classic.Level;
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
 import dev.weft.http.testing.GeneratedBytes;
-import dev.weft.http.testing.Polling;
 import dev.weft.http.testing.RawHttpClient;
+import dev.weft.testing.LogCapture;
+import dev.weft.testing.Polling;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -99,7 +100,7 @@ class StreamingResponseTest {
       raw.socket().setReceiveBufferSize(64 * 1024);
       raw.send("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n");
       // read nothing: the socket buffers fill, the channel turns unwritable, the server stops requesting
-      Polling.await("the stream started", () -> endlessProduced.get() > 0, Duration.ofSeconds(5));
+      Polling.await("the stream started", Duration.ofSeconds(5), () -> endlessProduced.get() > 0);
       awaitStable(endlessProduced, Duration.ofMillis(300), Duration.ofSeconds(10));
 
       assertThat(endlessProduced.get()).as("bytes produced for a client that reads nothing").isLessThan(32L * 1024 * 1024);
@@ -107,18 +108,18 @@ class StreamingResponseTest {
       raw.socket().setSoLinger(true, 0); // close with a reset, mid-response
     }
     assertThat(endlessCancelled.await(5, TimeUnit.SECONDS)).as("the publisher's subscription was cancelled").isTrue();
-    Polling.await("the exchange was counted as aborted", () -> server.metrics().aborted() >= 1, Duration.ofSeconds(5));
+    Polling.await("the exchange was counted as aborted", Duration.ofSeconds(5), () -> server.metrics().aborted() >= 1);
     HttpResponse<String> after = client.send(HttpRequest.newBuilder(uri("/hello")).build(), BodyHandlers.ofString());
     assertThat(after.body()).as("the server still serves").isEqualTo("hello");
   }
 
   @Test
   void aPublisherThatFailsMidBodyClosesTheConnectionAndLogsAtError() throws Exception {
-    try (LogCapture logs = new LogCapture()) {
+    try (LogCapture logs = new LogCapture("dev.weft.http.server")) {
       assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(uri("/broken")).build(), BodyHandlers.ofString()))
           .isInstanceOf(IOException.class);
 
-      Polling.await("the failure was logged", () -> !logs.at(Level.ERROR).isEmpty(), Duration.ofSeconds(5));
+      Polling.await("the failure was logged", Duration.ofSeconds(5), () -> !logs.at(Level.ERROR).isEmpty());
       assertThat(logs.at(Level.ERROR).get(0).getThrowableProxy().getMessage()).isEqualTo("the source broke");
     }
   }

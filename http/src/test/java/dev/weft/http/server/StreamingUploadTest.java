@@ -6,16 +6,16 @@ import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
 import dev.weft.http.testing.GeneratedBytes;
-import dev.weft.http.testing.Polling;
 import dev.weft.http.testing.RawHttpClient;
+import dev.weft.testing.Polling;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ class StreamingUploadTest {
       responses.add(upload("/slow", length, produced));
     }
 
-    Polling.await("every consumer has stalled", () -> stalled.get() == uploads, Duration.ofSeconds(20));
+    Polling.await("every consumer has stalled", Duration.ofSeconds(20), () -> stalled.get() == uploads);
     awaitStable("bytes sent by the clients", produced, Duration.ofMillis(300), Duration.ofSeconds(20));
     System.gc();
     long heldWhileStalled = memory.getHeapMemoryUsage().getUsed() - baseline;

@@ -166,7 +166,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private void reportConnectFailure(HttpClientException failure) {
     connectFailureReported = true;
     connectTimer.cancel(false);
-    pool.connectFailed(failure);
+    pool.connectFailed(this, failure);
   }
 
   private HttpClientException classify(Throwable cause) {

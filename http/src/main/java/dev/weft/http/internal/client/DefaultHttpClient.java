@@ -49,11 +49,7 @@ public final class DefaultHttpClient implements HttpClient {
   private volatile boolean closed;
 
   public DefaultHttpClient(AsyncRuntime runtime, ClientSettings settings) {
-    if (!(runtime instanceof DefaultAsyncRuntime)) {
-      throw new IllegalArgumentException("the HTTP client needs a runtime made by AsyncRuntime.create() or its builder "
-          + "(was " + runtime.getClass().getName() + ")");
-    }
-    this.runtime = (DefaultAsyncRuntime) runtime;
+    this.runtime = DefaultAsyncRuntime.of(runtime, "the HTTP client");
     this.settings = settings;
     this.sslContext = buildSslContext(settings);
     this.support = supportAdapter(this.runtime);

@@ -189,12 +189,23 @@ final class OriginPool {
     updateGauges();
   }
 
-  /** On the loop: opening a connection failed; the request first in line gets the failure. */
-  void connectFailed(HttpClientException failure) {
+  /**
+   * On the loop: opening {@code connection} failed; the request first in line gets the failure.
+   * The connection is counted out first, so a caller that sees the failure also sees the gauges
+   * without it (its channel's close, which may come later, then finds nothing to count out).
+   */
+  void connectFailed(ClientConnection connection, HttpClientException failure) {
+    if (connections.remove(connection)) {
+      connecting--;
+      idle.remove(connection);
+      updateGauges();
+    }
     ClientExchange first = waiting.peekFirst();
     if (first != null) {
       first.fail(failure);
     }
+    openIfNeeded();
+    updateGauges();
   }
 
   /** On the loop: a connection's channel closed, whatever closed it. */

@@ -54,11 +54,7 @@ public final class NettyHttpServer implements HttpServer {
 
   public static Future<HttpServer> start(AsyncRuntime runtime, Router router, ServerSettings settings, String host,
       int port) {
-    if (!(runtime instanceof DefaultAsyncRuntime)) {
-      throw new IllegalArgumentException("the HTTP server needs a runtime made by AsyncRuntime.create() or its builder "
-          + "(was " + runtime.getClass().getName() + ")");
-    }
-    DefaultAsyncRuntime weft = (DefaultAsyncRuntime) runtime;
+    DefaultAsyncRuntime weft = DefaultAsyncRuntime.of(runtime, "the HTTP server");
     IoEventLoopGroup group = weft.eventLoopGroup();
     LoopImpl home = weft.nextLoop();
     DefaultPromise<HttpServer> started = new DefaultPromise<>(home);

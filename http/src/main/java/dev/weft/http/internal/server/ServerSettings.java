@@ -1,7 +1,7 @@
 package dev.weft.http.internal.server;
 
-import static dev.weft.http.internal.SettingChecks.checkDuration;
-import static dev.weft.http.internal.SettingChecks.checkRange;
+import static dev.weft.internal.SettingChecks.checkDuration;
+import static dev.weft.internal.SettingChecks.checkRange;
 
 import java.time.Duration;
 
