@@ -3,12 +3,12 @@ package dev.weft.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -16,30 +16,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The default policy: the first failure cancels everything else and becomes the group's failure. */
 class FailFastGroupTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private AsyncRuntime runtime;
-
-  @BeforeEach
-  void startRuntime() {
-    runtime = AsyncRuntime.builder().name("gt-failfast").loops(2)
-        .bulkhead(Adapters.boundedPool("single").maxThreads(1).maxQueue(10))
-        .build();
-  }
-
-  @AfterEach
-  void closeRuntime() {
-    runtime.close();
-  }
+  @RegisterExtension
+  final WeftRuntimeExtension weft = WeftRuntimeExtension.named("gt-failfast")
+      .configure(builder -> builder.bulkhead(Adapters.boundedPool("single").maxThreads(1).maxQueue(10)));
 
   private <R> Future<R> openOnLoop(java.util.function.Function<? super TaskGroup, ? extends Future<R>> body) {
-    return runtime.nextLoop().submit(() -> TaskGroup.open(body));
+    return weft.runtime().nextLoop().submit(() -> TaskGroup.open(body));
   }
 
   @Test
@@ -106,7 +95,7 @@ class FailFastGroupTest {
 
   @Test
   void firstFailureDropsABlockingSiblingThatHasNotStarted() throws Exception {
-    BlockingAdapter single = runtime.adapter("single");
+    BlockingAdapter single = weft.runtime().adapter("single");
     CountDownLatch occupantRunning = new CountDownLatch(1);
     AtomicBoolean queuedSiblingRan = new AtomicBoolean();
     Future<String> group = openOnLoop(g -> {
@@ -189,6 +178,6 @@ class FailFastGroupTest {
   }
 
   private Loop otherLoop(Loop home) {
-    return runtime.loops().stream().filter(loop -> loop != home).findFirst().orElseThrow();
+    return weft.runtime().loops().stream().filter(loop -> loop != home).findFirst().orElseThrow();
   }
 }

@@ -3,38 +3,28 @@ package dev.weft.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** FIRST_SUCCESS: a race whose first success wins and whose losers are cancelled. */
 class FirstSuccessGroupTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private AsyncRuntime runtime;
-
-  @BeforeEach
-  void startRuntime() {
-    runtime = AsyncRuntime.builder().name("gt-race").loops(2).build();
-  }
-
-  @AfterEach
-  void closeRuntime() {
-    runtime.close();
-  }
+  @RegisterExtension
+  final WeftRuntimeExtension weft = WeftRuntimeExtension.named("gt-race");
 
   private <R> Future<R> race(Function<? super TaskGroup, ? extends Future<R>> body) {
-    return runtime.nextLoop().submit(() -> TaskGroup.open(TaskGroupPolicy.FIRST_SUCCESS, body));
+    return weft.runtime().nextLoop().submit(() -> TaskGroup.open(TaskGroupPolicy.FIRST_SUCCESS, body));
   }
 
   @Test

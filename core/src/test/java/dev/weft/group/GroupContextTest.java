@@ -3,13 +3,13 @@ package dev.weft.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Context;
 import dev.weft.ContextKey;
 import dev.weft.Deadline;
 import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -18,9 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The group's context (values, deadline, cancellation) travels with its work, and only with it. */
 class GroupContextTest {
@@ -28,23 +27,13 @@ class GroupContextTest {
   private static final ContextKey<String> REQUEST_ID = ContextKey.of("requestId", String.class);
   private static final ContextKey<String> ITEM = ContextKey.of("item", String.class, "none");
 
-  private AsyncRuntime runtime;
-
-  @BeforeEach
-  void startRuntime() {
-    runtime = AsyncRuntime.builder().name("gt-context").loops(2)
-        .bulkhead(Adapters.boundedPool("single").maxThreads(1).maxQueue(10))
-        .build();
-  }
-
-  @AfterEach
-  void closeRuntime() {
-    runtime.close();
-  }
+  @RegisterExtension
+  final WeftRuntimeExtension weft = WeftRuntimeExtension.named("gt-context")
+      .configure(builder -> builder.bulkhead(Adapters.boundedPool("single").maxThreads(1).maxQueue(10)));
 
   /** Opens a group with a 30 s timeout on a loop, with {@code requestId} set around it. */
   private <R> Future<R> openWithRequestId(String requestId, Function<? super TaskGroup, ? extends Future<R>> body) {
-    return runtime.nextLoop().submit(() -> callIn(Context.current().with(REQUEST_ID, requestId),
+    return weft.runtime().nextLoop().submit(() -> callIn(Context.current().with(REQUEST_ID, requestId),
         () -> TaskGroup.builder().name("with-context").timeout(Duration.ofSeconds(30)).open(body)));
   }
 
@@ -146,7 +135,7 @@ class GroupContextTest {
 
   @Test
   void unrelatedTasksOnTheSameLoopAndWorkerDoNotSeeTheGroupsContext() throws Exception {
-    BlockingAdapter single = runtime.adapter("single");
+    BlockingAdapter single = weft.runtime().adapter("single");
     CountDownLatch childRunning = new CountDownLatch(1);
     CountDownLatch releaseChild = new CountDownLatch(1);
     CompletableFuture<Context> inChild = new CompletableFuture<>();

@@ -3,12 +3,12 @@ package dev.weft.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Context;
 import dev.weft.Deadline;
 import dev.weft.Loop;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,38 +16,28 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Deadlines: expiry cancels everything inside; nested groups never outlast the enclosing deadline. */
 class GroupDeadlineTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private AsyncRuntime runtime;
+  @RegisterExtension
+  final WeftRuntimeExtension weft = WeftRuntimeExtension.named("gt-deadline");
 
   @BeforeEach
-  void startRuntime() throws Exception {
-    runtime = AsyncRuntime.builder().name("gt-deadline").loops(2).build();
+  void warmUp() throws Exception {
     // a warm worker, so that blocking children start well within the timeouts below
-    runtime.blocking().call(() -> "warm").join(WAIT);
-  }
-
-  @AfterEach
-  void closeRuntime() {
-    runtime.close();
-  }
-
-  private <R> Future<R> onLoop(Supplier<? extends Future<R>> task) {
-    return runtime.nextLoop().submit(task);
+    weft.runtime().blocking().call(() -> "warm").join(WAIT);
   }
 
   @Test
   void expiryCancelsEveryChildAndFailsTheGroupWithTimeout() throws Exception {
     CompletableFuture<Boolean> asyncChildCancelled = new CompletableFuture<>();
     CompletableFuture<Throwable> blockingChildSaw = new CompletableFuture<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("slow-page").timeout(Duration.ofMillis(500))
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("slow-page").timeout(Duration.ofMillis(500))
         .open(g -> {
           g.fork(() -> {
             Promise<String> never = Loop.current().newPromise();
@@ -75,7 +65,7 @@ class GroupDeadlineTest {
 
   @Test
   void timeoutMessageNamesTheGroupAndTheElapsedTime() {
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("slow-page").timeout(Duration.ofMillis(50))
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("slow-page").timeout(Duration.ofMillis(50))
         .open(g -> Loop.current().newPromise()));
 
     assertThatThrownBy(() -> group.join(WAIT))
@@ -87,7 +77,7 @@ class GroupDeadlineTest {
   @Test
   void timeoutMessageGivesTheTimeAtExpiryNotWhenTheLastChildStopped() throws Exception {
     CountDownLatch childInterrupted = new CountDownLatch(1);
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("slow-stop").timeout(Duration.ofMillis(50))
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("slow-stop").timeout(Duration.ofMillis(50))
         .open(g -> {
           g.forkBlocking(() -> {
             try {
@@ -110,7 +100,7 @@ class GroupDeadlineTest {
   void aFailureBeforeTheDeadlineIsNotReplacedByTheTimeout() {
     IllegalStateException boom = new IllegalStateException("boom");
     CountDownLatch slowChildRunning = new CountDownLatch(1);
-    Future<String> group = onLoop(() -> TaskGroup.builder().timeout(Duration.ofMillis(500)).open(g -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().timeout(Duration.ofMillis(500)).open(g -> {
       g.forkBlocking(() -> {
         slowChildRunning.countDown();
         try {
@@ -132,7 +122,7 @@ class GroupDeadlineTest {
 
   @Test
   void groupThatFinishesInTimeSucceeds() throws Exception {
-    Future<String> group = onLoop(() -> TaskGroup.builder().timeout(Duration.ofSeconds(5)).open(g ->
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().timeout(Duration.ofSeconds(5)).open(g ->
         g.forkBlocking(() -> "quick")));
 
     assertThat(group.join(WAIT)).isEqualTo("quick");
@@ -142,7 +132,7 @@ class GroupDeadlineTest {
   void groupTimesOutAtTheDeadlineOfTheContextItIsOpenedInAndSaysItWasInherited() throws Exception {
     Deadline contextDeadline = Deadline.after(Duration.ofMillis(50));
     AtomicReference<Optional<Deadline>> groupDeadline = new AtomicReference<>();
-    Future<String> group = onLoop(() -> {
+    Future<String> group = weft.onLoop(() -> {
       try {
         return Context.current().withDeadline(contextDeadline).call(() -> TaskGroup.builder().name("inheritor")
             .timeout(Duration.ofSeconds(30)).open(g -> {
@@ -164,7 +154,7 @@ class GroupDeadlineTest {
     AtomicReference<Optional<Deadline>> parentDeadline = new AtomicReference<>();
     AtomicReference<Optional<Deadline>> innerDeadline = new AtomicReference<>();
     AtomicReference<Optional<Deadline>> innerContextDeadline = new AtomicReference<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("outer").timeout(Duration.ofMillis(100))
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("outer").timeout(Duration.ofMillis(100))
         .open(outer -> {
           parentDeadline.set(outer.deadline());
           return outer.fork(() -> TaskGroup.builder().name("inner").timeout(Duration.ofSeconds(30)).open(inner -> {
@@ -183,7 +173,7 @@ class GroupDeadlineTest {
   void nestedGroupKeepsItsOwnShorterDeadline() throws Exception {
     AtomicReference<Optional<Deadline>> parentDeadline = new AtomicReference<>();
     AtomicReference<Optional<Deadline>> innerDeadline = new AtomicReference<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("outer").timeout(Duration.ofSeconds(30))
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("outer").timeout(Duration.ofSeconds(30))
         .open(outer -> {
           parentDeadline.set(outer.deadline());
           return outer.fork(() -> TaskGroup.builder().name("inner").timeout(Duration.ofMillis(50)).open(inner -> {
@@ -201,7 +191,7 @@ class GroupDeadlineTest {
   @Test
   void expiryOfTheParentCancelsTheChildrenOfANestedGroup() throws Exception {
     CompletableFuture<Throwable> grandchildSaw = new CompletableFuture<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("outer").timeout(Duration.ofMillis(500))
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("outer").timeout(Duration.ofMillis(500))
         .open(outer -> outer.fork(() -> TaskGroup.builder().name("inner").open(inner -> inner.forkBlocking(() -> {
           try {
             Thread.sleep(60_000);

@@ -3,9 +3,9 @@ package dev.weft.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.future.Future;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -13,30 +13,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Groups inside groups: cancellation flows down, and no grandchild outlives the outer group. */
 class NestedGroupTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private AsyncRuntime runtime;
-
-  @BeforeEach
-  void startRuntime() {
-    runtime = AsyncRuntime.builder().name("gt-nested").loops(2).build();
-  }
-
-  @AfterEach
-  void closeRuntime() {
-    runtime.close();
-  }
-
-  private <R> Future<R> onLoop(Supplier<? extends Future<R>> task) {
-    return runtime.nextLoop().submit(task);
-  }
+  @RegisterExtension
+  final WeftRuntimeExtension weft = WeftRuntimeExtension.named("gt-nested");
 
   /** A blocking child that sleeps until interrupted, then reports what it saw. */
   private static String sleepUntilInterrupted(CountDownLatch running, CompletableFuture<Throwable> saw) {
@@ -55,7 +40,7 @@ class NestedGroupTest {
     CountDownLatch grandchildRunning = new CountDownLatch(1);
     CompletableFuture<Throwable> grandchildSaw = new CompletableFuture<>();
     AtomicReference<TaskGroup> outerGroup = new AtomicReference<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
       outerGroup.set(outer);
       return outer.fork(() -> TaskGroup.builder().name("inner").open(inner ->
           inner.forkBlocking(() -> sleepUntilInterrupted(grandchildRunning, grandchildSaw))));
@@ -74,7 +59,7 @@ class NestedGroupTest {
     CountDownLatch grandchildRunning = new CountDownLatch(1);
     AtomicBoolean grandchildStopped = new AtomicBoolean();
     AtomicReference<TaskGroup> outerGroup = new AtomicReference<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
       outerGroup.set(outer);
       return outer.fork(() -> TaskGroup.builder().name("inner").open(inner -> inner.forkBlocking(() -> {
         grandchildRunning.countDown();
@@ -100,7 +85,7 @@ class NestedGroupTest {
     CountDownLatch grandchildRunning = new CountDownLatch(1);
     CompletableFuture<Throwable> grandchildSaw = new CompletableFuture<>();
     AtomicReference<TaskGroup> outerGroup = new AtomicReference<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
       outerGroup.set(outer);
       return outer.forkBlocking(() -> TaskGroup.builder().name("inner").open(inner ->
           inner.forkBlocking(() -> sleepUntilInterrupted(grandchildRunning, grandchildSaw))).join());
@@ -120,7 +105,7 @@ class NestedGroupTest {
     CountDownLatch grandchildRunning = new CountDownLatch(1);
     CompletableFuture<Throwable> grandchildSaw = new CompletableFuture<>();
     AtomicReference<TaskGroup> outerGroup = new AtomicReference<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
       outerGroup.set(outer);
       TaskGroup.builder().name("inner").open(inner ->
           inner.forkBlocking(() -> sleepUntilInterrupted(grandchildRunning, grandchildSaw))); // future dropped
@@ -139,7 +124,7 @@ class NestedGroupTest {
   @Test
   void groupOpenedInAnAlreadyCancelledGroupStartsCancelled() throws Exception {
     CompletableFuture<Throwable> innerBodyOutcome = new CompletableFuture<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("outer").open(outer -> {
       outer.cancel();
       TaskGroup.builder().name("inner").open(inner -> Loop.current().<String>newPromise()
           .onFailure(innerBodyOutcome::complete)); // future dropped

@@ -3,13 +3,12 @@ package dev.weft.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Context;
 import dev.weft.Loop;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
-import dev.weft.testing.FailureRecorder;
 import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -17,29 +16,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SUPERVISE: children fail on their own; failures nobody looked at still surface. */
 class SuperviseGroupTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final FailureRecorder handler = new FailureRecorder();
-  private AsyncRuntime runtime;
-
-  @BeforeEach
-  void startRuntime() {
-    runtime = AsyncRuntime.builder().name("gt-supervise").loops(2).unhandledFailureHandler(handler).build();
-  }
-
-  @AfterEach
-  void closeRuntime() {
-    runtime.close();
-  }
+  @RegisterExtension
+  final WeftRuntimeExtension weft = WeftRuntimeExtension.named("gt-supervise").allowUnhandledFailures();
 
   private <R> Future<R> openOnLoop(Function<? super TaskGroup, ? extends Future<R>> body) {
-    return runtime.nextLoop().submit(() -> TaskGroup.builder().policy(TaskGroupPolicy.SUPERVISE).open(body));
+    return weft.runtime().nextLoop().submit(() -> TaskGroup.builder().policy(TaskGroupPolicy.SUPERVISE).open(body));
   }
 
   @Test
@@ -97,9 +85,9 @@ class SuperviseGroupTest {
     // the failure is reported when its future is collected: nudge the collector until it is
     Polling.await("the ignored failure reaches the handler", WAIT, () -> {
       System.gc();
-      return handler.failures().contains(ignored);
+      return weft.failures().failures().contains(ignored);
     });
-    assertThat(handler.failures()).as("failures reported as unhandled").containsExactly(ignored);
+    assertThat(weft.failures().failures()).as("failures reported as unhandled").containsExactly(ignored);
   }
 
   @Test

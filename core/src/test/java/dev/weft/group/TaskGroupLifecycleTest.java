@@ -3,11 +3,11 @@ package dev.weft.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.AsyncRuntime;
 import dev.weft.Loop;
 import dev.weft.future.Future;
 import dev.weft.future.Promise;
 import dev.weft.testing.Polling;
+import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -15,37 +15,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Opening, forking, completing and cancelling a group, whatever its policy. */
 class TaskGroupLifecycleTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private AsyncRuntime runtime;
-
-  @BeforeEach
-  void startRuntime() {
-    runtime = AsyncRuntime.builder().name("gt-life").loops(2).build();
-  }
-
-  @AfterEach
-  void closeRuntime() {
-    runtime.close();
-  }
-
-  private <R> Future<R> onLoop(Supplier<? extends Future<R>> task) {
-    return runtime.nextLoop().submit(task);
-  }
+  @RegisterExtension
+  final WeftRuntimeExtension weft = WeftRuntimeExtension.named("gt-life");
 
   @Test
   void groupCompletesWithTheBodysResultOnlyAfterEveryChildHasSettled() throws Exception {
     CountDownLatch releaseChild = new CountDownLatch(1);
     CountDownLatch childRunning = new CountDownLatch(1);
     AtomicBoolean childFinished = new AtomicBoolean();
-    Future<String> group = onLoop(() -> TaskGroup.open(g -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.open(g -> {
       g.forkBlocking(() -> {
         childRunning.countDown();
         releaseChild.await();
@@ -65,7 +50,7 @@ class TaskGroupLifecycleTest {
   @Test
   void forkOnTheHomeLoopAfterTheGroupCompletedThrowsIllegalStateException() throws Exception {
     AtomicReference<TaskGroup> handle = new AtomicReference<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("done-group").open(g -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("done-group").open(g -> {
       handle.set(g);
       return Future.succeeded("body");
     }));
@@ -80,7 +65,7 @@ class TaskGroupLifecycleTest {
   @Test
   void forkBlockingFromAnotherThreadAfterTheGroupCompletedThrowsIllegalStateException() throws Exception {
     AtomicReference<TaskGroup> handle = new AtomicReference<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("done-group").open(g -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("done-group").open(g -> {
       handle.set(g);
       return Future.succeeded("body");
     }));
@@ -92,11 +77,11 @@ class TaskGroupLifecycleTest {
 
   @Test
   void forkFromAnotherThreadRunsTheSupplierOnTheHomeLoop() throws Exception {
-    Promise<String> bodyResult = runtime.nextLoop().newPromise();
+    Promise<String> bodyResult = weft.runtime().nextLoop().newPromise();
     AtomicReference<TaskGroup> handle = new AtomicReference<>();
     AtomicReference<Loop> home = new AtomicReference<>();
     CompletableFuture<Loop> supplierRanOn = new CompletableFuture<>();
-    Future<String> group = onLoop(() -> TaskGroup.open(g -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.open(g -> {
       handle.set(g);
       home.set(Loop.current());
       return bodyResult; // keeps the group open until the test is done forking
@@ -117,7 +102,7 @@ class TaskGroupLifecycleTest {
   @Test
   void supplierThatThrowsGivesAFailedChild() {
     IllegalStateException boom = new IllegalStateException("supplier threw");
-    Future<String> group = onLoop(() -> TaskGroup.open(g -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.open(g -> {
       g.fork(() -> {
         throw boom;
       });
@@ -129,7 +114,7 @@ class TaskGroupLifecycleTest {
 
   @Test
   void supplierThatReturnsNullGivesAFailedChildNamingTheGroup() {
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("null-child").open(g -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("null-child").open(g -> {
       g.fork(() -> null);
       return Future.succeeded("body");
     }));
@@ -143,7 +128,7 @@ class TaskGroupLifecycleTest {
     CountDownLatch childRunning = new CountDownLatch(1);
     AtomicBoolean childStopped = new AtomicBoolean();
     AtomicReference<TaskGroup> handle = new AtomicReference<>();
-    Future<String> group = onLoop(() -> TaskGroup.builder().name("to-cancel").open(g -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.builder().name("to-cancel").open(g -> {
       handle.set(g);
       g.forkBlocking(() -> {
         childRunning.countDown();
@@ -171,7 +156,7 @@ class TaskGroupLifecycleTest {
   void cancellingTheGroupsFutureInterruptsItsBlockingChildren() throws Exception {
     CountDownLatch childRunning = new CountDownLatch(1);
     CompletableFuture<Throwable> childSaw = new CompletableFuture<>();
-    Future<String> group = onLoop(() -> TaskGroup.open(g -> g.forkBlocking(() -> {
+    Future<String> group = weft.onLoop(() -> TaskGroup.open(g -> g.forkBlocking(() -> {
       childRunning.countDown();
       try {
         Thread.sleep(60_000);

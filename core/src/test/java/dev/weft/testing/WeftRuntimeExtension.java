@@ -3,9 +3,11 @@ package dev.weft.testing;
 import dev.weft.AsyncRuntime;
 import dev.weft.AsyncRuntimeBuilder;
 import dev.weft.Loop;
+import dev.weft.future.Future;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -96,6 +98,17 @@ public final class WeftRuntimeExtension
    */
   public Loop loop(int index) {
     return runtime().loops().get(index);
+  }
+
+  /**
+   * Runs {@code task} on the runtime's next loop, as code on a loop would start work.
+   *
+   * @param task returns the future to follow
+   * @param <R> the result type
+   * @return a future that follows the task's future
+   */
+  public <R> Future<R> onLoop(Supplier<? extends Future<R>> task) {
+    return runtime().nextLoop().submit(task);
   }
 
   /**
