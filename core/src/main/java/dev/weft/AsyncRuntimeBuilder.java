@@ -115,7 +115,8 @@ public final class AsyncRuntimeBuilder {
    * @return this builder
    */
   public AsyncRuntimeBuilder blockingAdapter(AdapterSpec spec) {
-    this.defaultAdapter = Objects.requireNonNull(spec, "spec");
+    this.defaultAdapter = Objects.requireNonNull(spec,
+        "blockingAdapter must not be null: pass Adapters.boundedPool(name) or Adapters.virtualThreads(name)");
     return this;
   }
 
@@ -128,7 +129,8 @@ public final class AsyncRuntimeBuilder {
    * @return this builder
    */
   public AsyncRuntimeBuilder bulkhead(AdapterSpec spec) {
-    bulkheads.add(Objects.requireNonNull(spec, "spec"));
+    bulkheads.add(Objects.requireNonNull(spec,
+        "bulkhead must not be null: pass Adapters.boundedPool(name) or Adapters.virtualThreads(name)"));
     return this;
   }
 

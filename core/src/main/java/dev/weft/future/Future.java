@@ -274,6 +274,13 @@ public interface Future<T> {
    * A {@link CompletableFuture} that completes with this future's result or failure (on the home
    * loop). Cancelling the {@code CompletableFuture} cancels this future.
    *
+   * <p>Like {@link #join()}, its blocking waits — {@code get()}, {@code get(timeout, unit)},
+   * {@code join()}, on it and on every stage derived from it — throw
+   * {@link IllegalStateException} at once when called on a loop thread before the result is there:
+   * waiting there would stall the loop, and deadlock it when the loop is the one that completes
+   * the future. Code handed the {@code CompletableFuture} should compose ({@code thenApply},
+   * {@code whenComplete}) instead; waits on a completed future return as usual.
+   *
    * @return a new {@code CompletableFuture}
    */
   CompletableFuture<T> toCompletableFuture();

@@ -52,7 +52,8 @@ public final class TaskGroupBuilder {
    * @return this builder
    */
   public TaskGroupBuilder timeout(Duration timeout) {
-    this.timeout = timeout;
+    this.timeout = Objects.requireNonNull(timeout,
+        "timeout must not be null: leave it unset for a group without a timeout of its own");
     return this;
   }
 
@@ -75,7 +76,8 @@ public final class TaskGroupBuilder {
    * @return this builder
    */
   public TaskGroupBuilder blockingAdapter(BlockingAdapter adapter) {
-    this.blockingAdapter = Objects.requireNonNull(adapter, "adapter");
+    this.blockingAdapter = Objects.requireNonNull(adapter,
+        "blockingAdapter must not be null: leave it unset to use the runtime's default adapter");
     return this;
   }
 

@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param lagP99 99th percentile of that delay
  * @param lagMax the longest delay measured
  * @param blockedIncidents how many times the loop stayed busy past the blocked threshold
+ * @param longestBlock the longest incident that has ended, whole (zero if none)
+ * @param totalBlocked the time spent in incidents that have ended, summed (within 1%)
  */
 public record LoopMetrics(
     String name,
@@ -20,4 +22,6 @@ public record LoopMetrics(
     Duration lagP50,
     Duration lagP99,
     Duration lagMax,
-    long blockedIncidents) {}
+    long blockedIncidents,
+    Duration longestBlock,
+    Duration totalBlocked) {}

@@ -8,6 +8,9 @@ import dev.weft.testing.Polling;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -159,5 +162,68 @@ class InteropTest {
 
     assertThat(roundTrip.join(WAIT)).as("a result through toCompletableFuture and Future.from")
         .isEqualTo("there and back");
+  }
+
+  // ---- blocking waits on the CompletableFuture view, on a loop
+
+  @Test
+  void aBlockingGetOnTheViewIsRefusedOnTheHomeLoopInsteadOfDeadlockingIt() throws Exception {
+    Promise<String> promise = home.newPromise(); // completed by the home loop itself, later
+    long started = System.nanoTime();
+    Throwable refused = Loops.onLoop(home, () -> {
+      CompletableFuture<String> view = promise.toCompletableFuture();
+      home.execute(() -> promise.complete("late"));
+      try {
+        view.get(300, TimeUnit.MILLISECONDS);
+        return null;
+      } catch (IllegalStateException expected) {
+        return expected;
+      }
+    });
+
+    assertThat(refused).as("get(300 ms) on the home loop").isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("toCompletableFuture().get(timeout, unit)")
+        .hasMessageContaining(homeThread.getName());
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not after the timeout")
+        .isLessThan(Duration.ofMillis(250));
+    assertThat(promise.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .as("the loop went on and completed the future").isEqualTo("late");
+  }
+
+  @Test
+  void everyBlockingWaitOnTheViewAndItsDerivedStagesIsRefusedOnALoop() throws Exception {
+    Promise<String> promise = home.newPromise();
+    Loop otherLoop = weft.loop(1);
+    List<Throwable> refusals = Loops.onLoop(otherLoop, () -> {
+      CompletableFuture<String> view = promise.toCompletableFuture();
+      CompletableFuture<Integer> derived = view.thenApply(String::length);
+      List<Throwable> seen = new ArrayList<>();
+      for (Callable<?> wait : List.<Callable<?>>of(
+          view::get, view::join, () -> view.get(1, TimeUnit.SECONDS), derived::join, derived::get)) {
+        try {
+          wait.call();
+        } catch (Exception refused) {
+          seen.add(refused);
+        }
+      }
+      return seen;
+    });
+    promise.complete("done");
+
+    assertThat(refusals).as("get(), join(), get(timeout) on the view and join()/get() on a derived stage")
+        .hasSize(5).allSatisfy(refused -> assertThat(refused).isInstanceOf(IllegalStateException.class));
+  }
+
+  @Test
+  void waitsOnACompletedViewReturnOnALoopAndWaitsOffLoopsAreAllowed() throws Exception {
+    Promise<String> done = home.newPromise();
+    done.complete("ready");
+    assertThat(Loops.onLoop(home, () -> done.toCompletableFuture().thenApply(String::length).get()))
+        .as("get() on a completed view, on the loop").isEqualTo(5);
+
+    Promise<String> later = home.newPromise();
+    CompletableFuture<String> view = later.toCompletableFuture();
+    home.execute(() -> later.complete("from the loop"));
+    assertThat(view.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("get() off any loop").isEqualTo("from the loop");
   }
 }

@@ -173,4 +173,12 @@ class TaskGroupLifecycleTest {
     assertThat(childSaw.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("what the child saw")
         .isInstanceOf(InterruptedException.class);
   }
+
+  @Test
+  void nullSettingsAreRefusedNamingTheSettingNotTheParameter() {
+    assertThatThrownBy(() -> TaskGroup.builder().timeout(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageStartingWith("timeout must not be null");
+    assertThatThrownBy(() -> TaskGroup.builder().blockingAdapter(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageStartingWith("blockingAdapter must not be null");
+  }
 }

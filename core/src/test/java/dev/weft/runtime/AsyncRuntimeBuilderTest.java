@@ -110,4 +110,12 @@ class AsyncRuntimeBuilderTest {
     other.close();
     assertThat(other.isShutdown()).as("the runtime built with the upper limits closed").isTrue();
   }
+
+  @Test
+  void aNullAdapterSpecIsRefusedNamingTheSettingAndWhatToPass() {
+    assertThatThrownBy(() -> AsyncRuntime.builder().blockingAdapter(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageStartingWith("blockingAdapter must not be null").hasMessageContaining("Adapters.boundedPool");
+    assertThatThrownBy(() -> AsyncRuntime.builder().bulkhead(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageStartingWith("bulkhead must not be null").hasMessageContaining("Adapters.boundedPool");
+  }
 }

@@ -502,7 +502,8 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     return raw;
   }
 
-  private static void checkNotOnLoop(String method) {
+  /** Refuses a blocking wait on a loop thread, naming the method and what to do instead. */
+  static void checkNotOnLoop(String method) {
     if (Thread.currentThread() instanceof LoopThread) {
       throw new IllegalStateException(method + " called on loop thread " + Thread.currentThread().getName()
           + ": waiting here would stop the loop, and with it every future homed on it, possibly the one "
@@ -563,7 +564,7 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
 
   @Override
   public CompletableFuture<T> toCompletableFuture() {
-    CompletableFuture<T> bridge = new CompletableFuture<>();
+    CompletableFuture<T> bridge = new LoopSafeCompletableFuture<>();
     onComplete((value, failure) -> {
       if (failure != null) {
         bridge.completeExceptionally(failure);

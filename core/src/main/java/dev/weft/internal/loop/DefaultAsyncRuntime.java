@@ -19,9 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -41,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * exits, and "closed" must mean no thread of the runtime is left.
  *
  * Threads start eagerly, so they carry their names from the start and the watchdog's first ping
- * does not measure a thread start-up as lag.
+ * does not measure a thread start-up as lag; each loop then allocates one buffer of each kind, and
+ * the watchdog starts only once they have (bounded wait): the first allocation in a JVM initialises
+ * Netty's allocator and JFR event classes, a 100-150 ms stall that is not a blocking call.
  */
 
 /** The runtime: Netty loops, the watchdog, the unhandled-failure handler. */
@@ -52,6 +57,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
   private static final int OPEN = 0;
   private static final int SHUTTING_DOWN = 1;
   private static final int TERMINATED = 2;
+  private static final long WARM_UP_WAIT_SECONDS = 10;
   /** Open runtimes, oldest first: off-loop futures are homed on the first one's loops. */
   private static final CopyOnWriteArrayList<DefaultAsyncRuntime> OPEN_RUNTIMES = new CopyOnWriteArrayList<>();
 
@@ -78,8 +84,9 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
       created.add(new LoopImpl(this, (WeftEventLoop) executor, settings.name() + "-loop-" + index++));
     }
     this.loops = List.copyOf(created);
+    List<CompletableFuture<Void>> warmUps = new ArrayList<>(loops.size());
     for (LoopImpl loop : loops) {
-      loop.start();
+      warmUps.add(loop.start());
     }
     BlockingAdapter firstAdapter = null;
     try {
@@ -93,10 +100,23 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
       throw badAdapter;
     }
     this.defaultAdapter = firstAdapter;
+    awaitWarmUps(warmUps);
     this.watchdog = new LoopWatchdog(settings.name() + "-watchdog", loops, settings.watchdogInterval(),
         settings.blockedThreshold(), adapters::checkSlowCalls);
     watchdog.start();
     OPEN_RUNTIMES.add(this);
+  }
+
+  /** Waits (bounded) for the loops' warm-ups, so the watchdog's first pings do not time them. */
+  private void awaitWarmUps(List<CompletableFuture<Void>> warmUps) {
+    try {
+      CompletableFuture.allOf(warmUps.toArray(new CompletableFuture<?>[0])).get(WARM_UP_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("runtime '{}': loop warm-up did not finish within {} s; starting the watchdog anyway", settings.name(),
+          WARM_UP_WAIT_SECONDS, e);
+    }
   }
 
   /**

@@ -11,7 +11,8 @@ import jdk.jfr.Timespan;
 @Name("dev.weft.BlockedLoop")
 @Label("Blocked Loop")
 @Category("Weft")
-@Description("A Weft loop ran one task (or a run of tasks) past the blocked threshold")
+@Description("A Weft loop ran one task (or a run of tasks) past the blocked threshold; committed when the block "
+    + "ends, with its whole duration")
 @StackTrace(false)
 final class BlockedLoopEvent extends jdk.jfr.Event {
   @Label("Loop")
@@ -22,6 +23,6 @@ final class BlockedLoopEvent extends jdk.jfr.Event {
   long blockedMillis;
 
   @Label("Loop Stack")
-  @Description("The loop thread's stack when the watchdog saw the block, or empty if the loop recovered first")
+  @Description("The loop thread's stack while the watchdog saw it blocked, or empty if it recovered first")
   String loopStack;
 }

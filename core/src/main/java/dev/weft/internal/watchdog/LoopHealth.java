@@ -21,7 +21,10 @@ import org.HdrHistogram.Histogram;
  * - ping has run, late, and nobody reported it (the block ended between two looks): report it
  *   without a stack.
  * A ping is reported at most once, and a block holds back exactly one ping (the next is posted
- * only after that one ran), so one block is one incident.
+ * only after that one ran), so one block is one incident. An incident reported while the ping was
+ * outstanding is still open: the look that finds its ping has run closes it with the ping's lag,
+ * the block's whole duration (a second report: log, JFR event, histogram). An incident found only
+ * after the ping ran is opened and closed by the same look.
  *
  * Stalls: lateness is judged net of the watchdog's own stalls since the ping was posted. A GC
  * pause, a descheduled VM or CPU throttling stops the watchdog as it stops the loops; the loop
@@ -40,10 +43,12 @@ public final class LoopHealth implements Runnable {
   private final AtomicHistogram lag = new AtomicHistogram(HIGHEST_LAG_NANOS, 2); // ns; loop writes, anyone reads
   private volatile long pingPostedAt; // nanoTime when the outstanding ping was posted; 0: none outstanding
   private volatile long lastLagNanos; // lag of the last ping that ran; written before pingPostedAt is cleared
+  private final AtomicHistogram blocked = new AtomicHistogram(HIGHEST_LAG_NANOS, 2); // ns per closed incident
   private volatile long incidents; // written only by the watchdog thread
   private boolean posted; // watchdog thread only: a ping was posted and has not been judged after running
   private boolean reported; // watchdog thread only: the current ping was reported as an incident
   private long stalledAtPost; // watchdog thread only: the watchdog's stall total when the ping was posted
+  private StackTraceElement[] openIncidentStack; // watchdog thread only: non-null while an incident is open
 
   public LoopHealth(LoopImpl loop) {
     this.loop = loop;
@@ -84,13 +89,21 @@ public final class LoopHealth implements Runnable {
         // the ping may have run meanwhile: then the stack shows a loop that moved on, and the next
         // look judges the ping by the lag it measured
         if (pingPostedAt == postedAt) {
-          reportIncident(watchdog, now - postedAt, stack);
+          reported = true;
+          incidents = incidents + 1; // single writer: this watchdog thread
+          openIncidentStack = stack;
+          watchdog.reportIncidentStart(this, now - postedAt, stack);
         }
       }
       return;
     }
-    if (posted && !reported && lastLagNanos - stalledSincePost > thresholdNanos) {
-      reportIncident(watchdog, lastLagNanos, null);
+    if (posted && reported && openIncidentStack != null) {
+      closeIncident(watchdog, lastLagNanos, openIncidentStack);
+    } else if (posted && !reported && lastLagNanos - stalledSincePost > thresholdNanos) {
+      reported = true;
+      incidents = incidents + 1; // single writer: this watchdog thread
+      watchdog.reportRecoveredIncident(this, lastLagNanos);
+      closeIncident(watchdog, lastLagNanos, new StackTraceElement[0]);
     }
     if (loop.thread() == null) {
       return; // not started yet: its first ping would time the thread's start-up, not the loop
@@ -102,10 +115,11 @@ public final class LoopHealth implements Runnable {
     loop.dispatch(this);
   }
 
-  private void reportIncident(LoopWatchdog watchdog, long blockedNanos, StackTraceElement[] stack) {
-    reported = true;
-    incidents = incidents + 1; // single writer: this watchdog thread
-    watchdog.reportIncident(this, blockedNanos, stack);
+  private void closeIncident(LoopWatchdog watchdog, long blockedNanos, StackTraceElement[] stack) {
+    boolean sawItsStart = openIncidentStack != null;
+    openIncidentStack = null;
+    blocked.recordValue(Math.min(blockedNanos, HIGHEST_LAG_NANOS));
+    watchdog.reportIncidentEnd(this, blockedNanos, stack, sawItsStart);
   }
 
   /**
@@ -125,6 +139,18 @@ public final class LoopHealth implements Runnable {
         Duration.ofNanos(samples == 0 ? 0 : copy.getValueAtPercentile(50)),
         Duration.ofNanos(samples == 0 ? 0 : copy.getValueAtPercentile(99)),
         Duration.ofNanos(samples == 0 ? 0 : copy.getMaxValue()),
-        incidents);
+        incidents,
+        Duration.ofNanos(blocked.getMaxValue()),
+        Duration.ofNanos(blockedTotalNanos()));
+  }
+
+  /** The blocked time of every closed incident, summed (from the histogram: within its 1% precision). */
+  private long blockedTotalNanos() {
+    Histogram copy = blocked.copy();
+    long total = 0;
+    for (var value : copy.recordedValues()) {
+      total += value.getValueIteratedTo() * value.getCountAddedInThisIterationStep();
+    }
+    return total;
   }
 }

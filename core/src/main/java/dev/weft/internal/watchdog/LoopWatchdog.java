@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /** Watches a runtime's loops for lag and blocks. */
 public final class LoopWatchdog {
-  private static final Logger LOG = LoggerFactory.getLogger(LoopWatchdog.class);
+  /** The watchdog's logger: a public name users configure, independent of where the class lives. */
+  static final String LOGGER_NAME = "dev.weft.watchdog";
+  private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
 
   private final List<LoopImpl> loops;
   private final long intervalNanos;
@@ -104,30 +106,53 @@ public final class LoopWatchdog {
   }
 
   /**
-   * Reports one blocked-loop incident: a WARN log, a JFR event. Counting is done by the caller.
+   * Reports that a loop is blocked now (a WARN with its stack); the incident stays open until its
+   * end is reported. Counting is done by the caller.
    *
    * @param health the loop's record
    * @param blockedNanos how long the loop has been blocked so far
-   * @param stack the loop thread's stack while blocked, or {@code null} if the loop recovered first
+   * @param stack the loop thread's stack while blocked
    */
-  void reportIncident(LoopHealth health, long blockedNanos, StackTraceElement[] stack) {
+  void reportIncidentStart(LoopHealth health, long blockedNanos, StackTraceElement[] stack) {
+    LOG.warn("loop {} is blocked: it has not run its tasks for {} (threshold {}); a task on it is blocking "
+        + "the thread. Move blocking calls to a blocking adapter. The loop thread is at:{}",
+        health.loop().name(), Throwables.formatNanos(blockedNanos), Throwables.formatNanos(blockedThresholdNanos),
+        formatStack(stack));
+  }
+
+  /**
+   * Reports a block that ended before the watchdog could take the loop's stack (a WARN); its end
+   * follows at once.
+   *
+   * @param health the loop's record
+   * @param blockedNanos how long the loop was blocked
+   */
+  void reportRecoveredIncident(LoopHealth health, long blockedNanos) {
+    LOG.warn("loop {} was blocked for {} (threshold {}); it recovered before its stack could be taken. "
+        + "Move blocking calls to a blocking adapter.", health.loop().name(), Throwables.formatNanos(blockedNanos),
+        Throwables.formatNanos(blockedThresholdNanos));
+  }
+
+  /**
+   * Reports the end of an incident with its whole duration: a JFR event, and a WARN if its start
+   * was reported separately (a block seen while it lasted is reported when it starts and ends).
+   *
+   * @param health the loop's record
+   * @param blockedNanos how long the loop was blocked in all
+   * @param stack the stack taken while it was blocked, or empty
+   * @param sawItsStart whether the start was reported while the loop was blocked
+   */
+  void reportIncidentEnd(LoopHealth health, long blockedNanos, StackTraceElement[] stack, boolean sawItsStart) {
     String loopName = health.loop().name();
-    String blockedFor = Throwables.formatNanos(blockedNanos);
-    String stackText = stack == null ? "" : formatStack(stack);
-    if (stack != null) {
-      LOG.warn("loop {} is blocked: it has not run its tasks for {} (threshold {}); a task on it is blocking "
-          + "the thread. Move blocking calls to a blocking adapter. The loop thread is at:{}",
-          loopName, blockedFor, Throwables.formatNanos(blockedThresholdNanos), stackText);
-    } else {
-      LOG.warn("loop {} was blocked for {} (threshold {}); it recovered before its stack could be taken. "
-          + "Move blocking calls to a blocking adapter.", loopName, blockedFor,
-          Throwables.formatNanos(blockedThresholdNanos));
+    if (sawItsStart) {
+      LOG.warn("loop {} runs again: it was blocked for {} in all (threshold {})", loopName,
+          Throwables.formatNanos(blockedNanos), Throwables.formatNanos(blockedThresholdNanos));
     }
     BlockedLoopEvent event = new BlockedLoopEvent();
     if (event.shouldCommit()) {
       event.loop = loopName;
       event.blockedMillis = TimeUnit.NANOSECONDS.toMillis(blockedNanos);
-      event.loopStack = stackText;
+      event.loopStack = formatStack(stack);
       event.commit();
     }
   }
