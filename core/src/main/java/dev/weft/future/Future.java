@@ -33,7 +33,7 @@ import java.util.function.Function;
  * A failure is delivered as the exception the work threw, never wrapped in
  * {@code CompletionException} or {@code ExecutionException}. A failure is <em>observed</em> when
  * some code receives it: {@code onComplete}, {@code onFailure}, {@code map}, {@code flatMap},
- * {@code recover}, {@code orTimeout} (the derived future takes over), {@code join},
+ * {@code recover}, {@code recoverWith}, {@code handle}, {@code transform}, {@code orTimeout} (the derived future takes over), {@code join},
  * {@link #failureNow()}, {@code toCompletableFuture}, {@code all}/{@code any}. A future that fails
  * and is never observed is reported to the runtime's
  * {@linkplain dev.weft.UnhandledFailureHandler unhandled-failure handler} once, at the latest when
@@ -157,10 +157,44 @@ public interface Future<T> {
    * A future that succeeds with this future's result, or with {@code fn} of its failure. A
    * cancellation is recovered like any failure.
    *
-   * @param fn runs on the home loop with the original exception; what it throws fails the result
+   * @param fn runs on the home loop with the original exception; what it throws, checked
+   *     exceptions included, fails the result unwrapped (rethrow to keep a failure you do not handle)
    * @return a future homed on the same loop
    */
-  Future<T> recover(Function<? super Throwable, ? extends T> fn);
+  Future<T> recover(FailureHandler<? extends T> fn);
+
+  /**
+   * A future that follows this one if it succeeds, or the future {@code fn} makes of its failure
+   * (a fallback call, a retry). A cancellation is recovered like any failure. Cancelling the
+   * result cancels this future, or the fallback once it runs.
+   *
+   * @param fn runs on the home loop with the original exception; what it throws fails the result;
+   *     returning {@code null} fails it with {@link NullPointerException}
+   * @return a future homed on the same loop
+   */
+  Future<T> recoverWith(FailureHandler<? extends Future<T>> fn);
+
+  /**
+   * A future with what {@code fn} makes of this future's outcome, success or failure alike (as
+   * {@code CompletableFuture.handle}). The failure counts as observed.
+   *
+   * @param fn runs on the home loop with (value, null) or (null, failure); what it throws fails
+   *     the result
+   * @param <U> the new result type
+   * @return a future homed on the same loop
+   */
+  <U> Future<U> handle(OutcomeHandler<? super T, ? extends U> fn);
+
+  /**
+   * A future that follows the future {@code fn} makes of this future's outcome, success or failure
+   * alike: {@link #handle} for asynchronous work.
+   *
+   * @param fn runs on the home loop with (value, null) or (null, failure); what it throws fails
+   *     the result; returning {@code null} fails it with {@link NullPointerException}
+   * @param <U> the new result type
+   * @return a future homed on the same loop
+   */
+  <U> Future<U> transform(OutcomeHandler<? super T, ? extends Future<U>> fn);
 
   /**
    * A future that follows this one, but fails with {@link TimeoutException} if this one has not

@@ -4,7 +4,9 @@ import dev.weft.Context;
 import dev.weft.Loop;
 import dev.weft.internal.ForWeftModules;
 import dev.weft.internal.context.ContextStorage;
+import dev.weft.future.FailureHandler;
 import dev.weft.future.Future;
+import dev.weft.future.OutcomeHandler;
 import dev.weft.future.Promise;
 import dev.weft.internal.Throwables;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
@@ -399,10 +401,34 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   }
 
   @Override
-  public Future<T> recover(Function<? super Throwable, ? extends T> fn) {
+  public Future<T> recover(FailureHandler<? extends T> fn) {
     Objects.requireNonNull(fn, "fn");
     DefaultPromise<T> target = new DefaultPromise<>(home, this);
     addCompletion(new Completions.Recover<>(target, fn), true);
+    return target;
+  }
+
+  @Override
+  public Future<T> recoverWith(FailureHandler<? extends Future<T>> fn) {
+    Objects.requireNonNull(fn, "fn");
+    DefaultPromise<T> target = new DefaultPromise<>(home, this);
+    addCompletion(new Completions.RecoverWith<>(target, fn), true);
+    return target;
+  }
+
+  @Override
+  public <U> Future<U> handle(OutcomeHandler<? super T, ? extends U> fn) {
+    Objects.requireNonNull(fn, "fn");
+    DefaultPromise<U> target = new DefaultPromise<>(home, this);
+    addCompletion(new Completions.Handle<>(target, fn), true);
+    return target;
+  }
+
+  @Override
+  public <U> Future<U> transform(OutcomeHandler<? super T, ? extends Future<U>> fn) {
+    Objects.requireNonNull(fn, "fn");
+    DefaultPromise<U> target = new DefaultPromise<>(home, this);
+    addCompletion(new Completions.Transform<>(target, fn), true);
     return target;
   }
 
