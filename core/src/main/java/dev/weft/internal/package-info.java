@@ -20,6 +20,8 @@
  *   <li>{@code future.DefaultPromise} — a promise homed on a given loop; {@code homeLoop()}.
  *   <li>{@link dev.weft.internal.SettingChecks} — range checks whose messages all have one shape.
  *   <li>{@link dev.weft.internal.Throwables} — rethrowing unwrapped, formatting durations.
+ *   <li>{@link dev.weft.internal.WeftLoggers} — every Weft logger: SLF4J's, or {@code java.util.logging}
+ *       when SLF4J has no provider, so warnings never vanish.
  * </ul>
  *
  * <p>Why a marked layer and not a {@code module-info}: most users run on the class path, where a

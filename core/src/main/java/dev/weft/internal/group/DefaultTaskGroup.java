@@ -7,6 +7,7 @@ import dev.weft.future.Future;
 import dev.weft.group.TaskGroup;
 import dev.weft.group.TaskGroupPolicy;
 import dev.weft.internal.Throwables;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.context.CancellationScope;
 import dev.weft.internal.context.ContextStorage;
 import dev.weft.internal.future.DefaultPromise;
@@ -26,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
 
 /** The task group implementation. */
 public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
-  private static final Logger LOG = LoggerFactory.getLogger(TaskGroup.class);
+  private static final Logger LOG = WeftLoggers.get(TaskGroup.class);
 
   private final GroupSettings settings;
   private final LoopImpl home;

@@ -6,9 +6,10 @@ import dev.weft.RejectedException;
 import dev.weft.UnhandledFailureHandler;
 import dev.weft.blocking.AdapterSpec;
 import dev.weft.blocking.BlockingAdapter;
-import dev.weft.internal.blocking.AdapterRegistry;
 import dev.weft.internal.ForWeftModules;
 import dev.weft.internal.Throwables;
+import dev.weft.internal.WeftLoggers;
+import dev.weft.internal.blocking.AdapterRegistry;
 import dev.weft.internal.watchdog.LoopWatchdog;
 import dev.weft.metrics.LoopMetrics;
 import dev.weft.metrics.RuntimeMetrics;
@@ -28,7 +29,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: the runtime's life is OPEN -> SHUTTING_DOWN -> TERMINATED, moved by CAS on `state`.
@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
 /** The runtime: Netty loops, the watchdog, the unhandled-failure handler. */
 @ForWeftModules
 public final class DefaultAsyncRuntime implements AsyncRuntime {
-  private static final Logger UNHANDLED_LOG = LoggerFactory.getLogger("dev.weft.unhandled");
-  private static final Logger LOG = LoggerFactory.getLogger(DefaultAsyncRuntime.class);
+  private static final Logger UNHANDLED_LOG = WeftLoggers.get("dev.weft.unhandled");
+  private static final Logger LOG = WeftLoggers.get(DefaultAsyncRuntime.class);
   private static final int OPEN = 0;
   private static final int SHUTTING_DOWN = 1;
   private static final int TERMINATED = 2;

@@ -1,6 +1,7 @@
 package dev.weft.internal.watchdog;
 
 import dev.weft.internal.Throwables;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.loop.LoopImpl;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: one daemon thread per runtime. Every interval it looks at each loop (LoopHealth.look):
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class LoopWatchdog {
   /** The watchdog's logger: a public name users configure, independent of where the class lives. */
   static final String LOGGER_NAME = "dev.weft.watchdog";
-  private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
+  private static final Logger LOG = WeftLoggers.get(LOGGER_NAME);
 
   private final List<LoopImpl> loops;
   private final long intervalNanos;
