@@ -110,8 +110,13 @@ class BoundedPoolWorkerTest {
     }
 
     Polling.await("idle threads expire after keepAlive", WAIT, () -> pool.stats().threads() == 0, pool::stats);
-    assertThat(pool.call(() -> "again").join(WAIT)).as("a call after the pool shrank to 0").isEqualTo("again");
-    assertThat(pool.stats().threads()).as("threads started for it").isEqualTo(1);
+    // held while counted: a 50 ms keepAlive would let an idle thread expire again before a late read
+    Gate again = new Gate();
+    Future<String> call = pool.call(again.call("again"));
+    again.awaitEntered(1);
+    assertThat(pool.stats().threads()).as("threads started for a call after the pool shrank to 0").isEqualTo(1);
+    again.open();
+    assertThat(call.join(WAIT)).as("that call's result").isEqualTo("again");
   }
 
   @Test

