@@ -123,15 +123,25 @@ public interface AsyncRuntime extends AutoCloseable {
   boolean isShutdown();
 
   /**
-   * Shuts down: refuses new work at once with {@link RejectedException}, lets queued tasks and
-   * accepted blocking calls run for at most {@code gracePeriod}, then stops the loop threads
-   * (interrupting any that is still busy), the adapters' idle threads and the watchdog. Idempotent; concurrent callers all wait. Called on one of this runtime's
-   * own loop threads, it starts the shutdown and returns {@code false} without waiting, since the
-   * calling loop can only stop once the call returns.
+   * Shuts down. After {@code shutdown} begins, no new task or blocking call is accepted
+   * ({@link RejectedException}); no blocking call that was waiting for a thread ever starts — its
+   * future fails at once with a {@link java.util.concurrent.CancellationException} saying so;
+   * calls already running and tasks already queued on the loops get {@code gracePeriod} to finish;
+   * when it ends, the futures of the calls still running fail with a {@code CancellationException}
+   * and their threads are interrupted (whatever {@code interruptOnCancel} says), and busy loop
+   * threads are interrupted too. So every future of this runtime's adapters settles, by the end of
+   * the grace period at the latest. Callbacks run on their home loop while it still runs (adapters
+   * are stopped before the loops); a callback added after its loop has ended runs on the thread
+   * that completes or adds it. Idempotent; concurrent callers all wait. Called on one of this
+   * runtime's own loop threads, it starts the shutdown (the grace period is then waited out by a
+   * thread of its own, {@code <runtime>-shutdown}) and returns {@code false} without waiting,
+   * since the calling loop can only stop once the call returns.
    *
-   * @param gracePeriod how long queued work may still run, {@code >= 0}
+   * @param gracePeriod how long running calls and queued loop tasks may still run, {@code >= 0}
    * @return {@code true} once every loop thread, the watchdog thread and every adapter thread
-   *     has ended; {@code false} if some still run (they were told to stop) or if called on a loop
+   *     has ended; {@code false} if some still run — an interrupted call that ignores its interrupt
+   *     keeps its thread until it returns, and each such thread is logged at WARN with its stack —
+   *     or if called on a loop
    */
   boolean shutdown(Duration gracePeriod);
 

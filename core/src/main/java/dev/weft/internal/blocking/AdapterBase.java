@@ -10,6 +10,7 @@ import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.LoopImpl;
 import dev.weft.internal.loop.LoopThread;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ abstract class AdapterBase implements BlockingAdapter {
   final AdapterSettings settings;
   final AdapterMetrics metrics = new AdapterMetrics();
   volatile boolean closed;
+  volatile boolean startsNoCall; // the runtime is shutting down: a call taken from the queue is settled, not run
   // Rejections before this System.nanoTime() are not logged. Not "once until a call is accepted":
   // a pool at its limit accepts and rejects in turns, which would log nearly every rejection, on
   // the caller's thread (often a loop), just when the service is overloaded.
@@ -104,6 +106,43 @@ abstract class AdapterBase implements BlockingAdapter {
    * @param now the watchdog's clock
    */
   abstract void checkSlowCalls(long now);
+
+  /**
+   * The runtime's shutdown: closes the adapter and settles every call still waiting, which then
+   * never runs (unlike {@link #close()} alone, which lets waiting calls run). Returns at once.
+   */
+  final void shutDown() {
+    startsNoCall = true;
+    close();
+    abortWaitingCalls();
+  }
+
+  /** Settles every call still waiting (see {@link CallTask#abortBeforeStart}); returns at once. */
+  abstract void abortWaitingCalls();
+
+  /**
+   * Shutdown, when the grace period has ended: fails the futures of the calls still running and
+   * interrupts their threads (see {@link CallTask#abortRunning}). Returns at once.
+   */
+  abstract void abortRunningCalls();
+
+  /**
+   * The adapter's threads still alive, for the shutdown's report of those that ignore interrupts.
+   *
+   * @return live threads
+   */
+  abstract List<Thread> liveThreads();
+
+  /** Why a call that never started failed. */
+  String neverStartedMessage() {
+    return describe() + " was shut down before this call started; the call never ran";
+  }
+
+  /** Why a call still running when the grace period ended failed. */
+  String abortedMessage() {
+    return describe() + " was shut down, and this call was still running when the grace period ended; its thread "
+        + "was interrupted and its result, if any, is dropped";
+  }
 
   /**
    * Waits until the adapter's threads have stopped, after {@link #close()}.

@@ -2,11 +2,11 @@ package dev.weft.internal.blocking;
 
 import dev.weft.blocking.AdapterStats;
 import dev.weft.blocking.BlockingAdapter;
+import dev.weft.internal.Throwables;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,18 +72,21 @@ public final class AdapterRegistry {
     }
   }
 
-  /** Closes every adapter: they refuse new calls; the ones they accepted still run. */
-  public void closeAll() {
+  /**
+   * Shuts every adapter down: they refuse new calls, and fail the futures of the calls still
+   * waiting, which never run. The calls running go on.
+   */
+  public void shutDownAll() {
     List<AdapterBase> all;
     synchronized (this) {
       closed = true;
       all = List.copyOf(adapters.values());
     }
-    all.forEach(AdapterBase::close);
+    all.forEach(AdapterBase::shutDown);
   }
 
   /**
-   * Waits for the threads of every adapter to stop, after {@link #closeAll()}, at most
+   * Waits for the threads of every adapter to stop, after {@link #shutDownAll()}, at most
    * {@code nanos} in all.
    *
    * @param nanos the longest wait
@@ -91,19 +94,50 @@ public final class AdapterRegistry {
    */
   public boolean awaitAll(long nanos) {
     long deadline = System.nanoTime() + nanos;
-    boolean stopped = true;
     for (AdapterBase adapter : snapshot) {
       try {
         if (!adapter.awaitTermination(Math.max(0, deadline - System.nanoTime()))) {
-          stopped = false;
-          LOG.warn("{} still has calls running after the {} ms grace period; they keep their threads until "
-              + "they return", adapter.describe(), TimeUnit.NANOSECONDS.toMillis(nanos));
+          return false;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
       }
     }
-    return stopped;
+    return true;
+  }
+
+  /**
+   * The grace period has ended: fails the futures of the calls still running, interrupts their
+   * threads, waits for them at most {@code nanos}, and names (WARN, with their stacks) the threads
+   * that ignored the interrupt.
+   *
+   * @param graceNanos the grace period that ended, for the messages
+   * @param nanos how long the interrupted threads get to end
+   * @return true if no adapter thread is left
+   */
+  public boolean abortRunningAndAwait(long graceNanos, long nanos) {
+    List<AdapterBase> all = snapshot;
+    all.forEach(AdapterBase::abortRunningCalls);
+    if (awaitAll(nanos)) {
+      return true;
+    }
+    for (AdapterBase adapter : all) {
+      for (Thread thread : adapter.liveThreads()) {
+        LOG.warn("thread {} of {} is still running {} after the {} grace period ended and it was interrupted: "
+            + "the call on it ignores interrupts. Its future has failed; the thread runs until the call returns. "
+            + "It is at:{}", thread.getName(), adapter.describe(), Throwables.formatNanos(nanos),
+            Throwables.formatNanos(graceNanos), formatStack(thread.getStackTrace()));
+      }
+    }
+    return false;
+  }
+
+  private static String formatStack(StackTraceElement[] stack) {
+    StringBuilder text = new StringBuilder();
+    for (StackTraceElement frame : stack) {
+      text.append(System.lineSeparator()).append("\tat ").append(frame);
+    }
+    return text.toString();
   }
 }

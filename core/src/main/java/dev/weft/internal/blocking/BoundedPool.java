@@ -4,6 +4,8 @@ import dev.weft.AsyncRuntime;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -209,6 +211,35 @@ public final class BoundedPool extends AdapterBase {
   }
 
   @Override
+  void abortWaitingCalls() {
+    for (CallTask<?> task; (task = queue.poll()) != null; ) {
+      entries.decrementAndGet();
+      task.abortBeforeStart(neverStartedMessage());
+    }
+  }
+
+  @Override
+  void abortRunningCalls() {
+    for (Worker worker : workers) {
+      CallTask<?> task = worker.current;
+      if (task != null) {
+        task.abortRunning(abortedMessage());
+      }
+    }
+  }
+
+  @Override
+  List<Thread> liveThreads() {
+    List<Thread> live = new ArrayList<>();
+    for (Worker worker : workers) {
+      if (worker.thread.isAlive()) {
+        live.add(worker.thread);
+      }
+    }
+    return live;
+  }
+
+  @Override
   boolean awaitTermination(long nanos) throws InterruptedException {
     long deadline = System.nanoTime() + nanos;
     while (threads.get() > 0) {
@@ -283,6 +314,9 @@ public final class BoundedPool extends AdapterBase {
     }
 
     private void runTask(CallTask<?> task) {
+      if (startsNoCall && task.abortBeforeStart(neverStartedMessage())) {
+        return; // taken as the runtime shut down: no call starts then
+      }
       if (!task.begin(thread)) {
         return; // dropped while it waited; its slot is already free
       }

@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 
 /*
@@ -34,6 +35,11 @@ import java.util.concurrent.TimeoutException;
  * Timer: set by the submitter after admission (or by the direct adapter just before the call
  * runs). The submitter writes `timer` then reads the result; the runner completes the promise then
  * reads `timer`; both volatile, so one of them sees the other and cancels the timer.
+ *
+ * Shutdown: a closed adapter settles its calls instead of running them. A waiting call is
+ * dropped (QUEUED -> DROPPED by CAS, so it never begins) and its promise failed; a running call
+ * whose grace period ended has its promise failed at once and its runner interrupted through the
+ * same INTERRUPTING handshake, whatever interruptOnCancel says: the runtime is going away.
  *
  * Outcomes: the promise decides. Whoever completes it first (runner: completed/failed; timer:
  * timed out; the cancel hook, which runs only if cancel won) counts the outcome, so each accepted
@@ -137,19 +143,56 @@ final class CallTask<T> implements Runnable {
           return;
         }
       } else if (current == RUNNING) {
-        if (!owner.settings.interruptOnCancel()) {
-          return;
+        if (owner.settings.interruptOnCancel()) {
+          interruptRunner();
         }
-        Thread thread = runner;
-        if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-          thread.interrupt();
-          state = INTERRUPTED;
-          return;
-        }
+        return;
       } else {
         return;
       }
     }
+  }
+
+  /** Interrupts the runner of a RUNNING call, through the handshake (see Overview). */
+  private void interruptRunner() {
+    while (state == RUNNING) {
+      Thread thread = runner;
+      if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+        thread.interrupt();
+        state = INTERRUPTED;
+        return;
+      }
+    }
+  }
+
+  /**
+   * Shutdown: settles a call that has not begun, which then never will.
+   *
+   * @param message why, for the {@link CancellationException} its future fails with
+   * @return false if the call had begun (or was dropped) already
+   */
+  boolean abortBeforeStart(String message) {
+    if (!STATE.compareAndSet(this, QUEUED, DROPPED)) {
+      return false;
+    }
+    owner.dropped(this);
+    if (promise.fail(new CancellationException(message))) {
+      owner.metrics.cancelled.increment();
+    }
+    return true;
+  }
+
+  /**
+   * Shutdown after the grace period: fails the future of a running call at once and interrupts
+   * its thread, whatever interruptOnCancel says. The call's own result, if it comes, is dropped.
+   *
+   * @param message why, for the {@link CancellationException} its future fails with
+   */
+  void abortRunning(String message) {
+    if (promise.fail(new CancellationException(message))) {
+      owner.metrics.cancelled.increment();
+    }
+    interruptRunner();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.weft.internal.blocking;
 import dev.weft.AsyncRuntime;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.LoopThread;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -73,6 +74,21 @@ public final class DirectAdapter extends AdapterBase {
     for (CallTask<?> task : running) {
       checkSlowCall(task, task.runner(), now);
     }
+  }
+
+  @Override
+  void abortWaitingCalls() {} // none wait: each runs on its caller's thread at once
+
+  @Override
+  void abortRunningCalls() {
+    for (CallTask<?> task : running) {
+      task.abortRunning(abortedMessage());
+    }
+  }
+
+  @Override
+  List<Thread> liveThreads() {
+    return List.of(); // the callers' threads are not the adapter's
   }
 
   @Override

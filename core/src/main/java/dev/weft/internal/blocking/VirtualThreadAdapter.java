@@ -2,6 +2,8 @@ package dev.weft.internal.blocking;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
@@ -123,6 +125,9 @@ public final class VirtualThreadAdapter extends AdapterBase {
 
   /** Runs the call; false if it was dropped before it began (the permit is then still held). */
   private boolean runTask(CallTask<?> task) {
+    if (startsNoCall && task.abortBeforeStart(neverStartedMessage())) {
+      return false; // taken as the runtime shut down: no call starts then; the permit is still ours
+    }
     if (!task.begin(Thread.currentThread())) {
       return false; // dropped; the dropper freed its slot
     }
@@ -170,7 +175,36 @@ public final class VirtualThreadAdapter extends AdapterBase {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
+  }
+
+  @Override
+  void abortWaitingCalls() {
+    for (CallTask<?> task; (task = queue.poll()) != null; ) {
+      task.abortBeforeStart(neverStartedMessage());
+    }
+  }
+
+  @Override
+  void abortRunningCalls() {
+    for (CallTask<?> task : running) {
+      task.abortRunning(abortedMessage());
+    }
+  }
+
+  @Override
+  List<Thread> liveThreads() {
+    List<Thread> live = new ArrayList<>();
+    for (CallTask<?> task : running) {
+      Thread runner = task.runner();
+      if (runner != null && runner.isAlive()) {
+        live.add(runner);
+      }
+    }
+    return live;
   }
 
   @Override

@@ -58,6 +58,8 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
   private static final int SHUTTING_DOWN = 1;
   private static final int TERMINATED = 2;
   private static final long WARM_UP_WAIT_SECONDS = 10;
+  /** How long interrupted calls get to end after the grace period before they are reported. */
+  private static final long INTERRUPTED_CALLS_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Open runtimes, oldest first: off-loop futures are homed on the first one's loops. */
   private static final CopyOnWriteArrayList<DefaultAsyncRuntime> OPEN_RUNTIMES = new CopyOnWriteArrayList<>();
 
@@ -95,7 +97,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
         firstAdapter = firstAdapter == null ? adapter : firstAdapter;
       }
     } catch (RuntimeException badAdapter) {
-      adapters.closeAll();
+      adapters.shutDownAll();
       group.shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
       throw badAdapter;
     }
@@ -248,11 +250,15 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     if (state.compareAndSet(OPEN, SHUTTING_DOWN)) {
       OPEN_RUNTIMES.remove(this);
       watchdog.stop();
-      // Adapters first: they refuse new calls at once, and the calls they accepted finish while
-      // the loops still run, so their results land on their home loops.
-      adapters.closeAll();
-      if (!onOwnLoop) {
-        adaptersStopped = adapters.awaitAll(graceNanos);
+      // Adapters first, while the loops still run, so every future they settle does so on its
+      // home loop: they refuse new calls and fail the waiting ones at once; the running ones get
+      // the grace period, then their futures fail and their threads are interrupted.
+      adapters.shutDownAll();
+      if (onOwnLoop) {
+        stopAdaptersInTheBackground(graceNanos); // a loop cannot wait for the grace period
+      } else {
+        adaptersStopped = adapters.awaitAll(graceNanos)
+            || adapters.abortRunningAndAwait(graceNanos, INTERRUPTED_CALLS_WAIT_NANOS);
       }
       // A short quiet period lets completions that are in flight (a worker about to hand a
       // result back) still land on their loop instead of on the completing thread.
@@ -284,6 +290,20 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
       state.set(TERMINATED);
     }
     return threadsEnded && watchdogStopped && adaptersStopped;
+  }
+
+  /**
+   * Shutdown called on one of this runtime's loops, which must not wait: a thread of its own waits
+   * out the grace period and aborts the calls still running.
+   */
+  private void stopAdaptersInTheBackground(long graceNanos) {
+    Thread stopper = new Thread(() -> {
+      if (!adapters.awaitAll(graceNanos)) {
+        adapters.abortRunningAndAwait(graceNanos, INTERRUPTED_CALLS_WAIT_NANOS);
+      }
+    }, settings.name() + "-shutdown");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   /** Waits until every loop thread has ended; Netty reports termination just before that. */
