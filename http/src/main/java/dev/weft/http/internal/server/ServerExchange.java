@@ -77,6 +77,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
   private boolean admitted; // holds one of the server's concurrency permits
   private int status; // the status being written, once RESPONDING
   private String path; // the raw path, once parsed
+  private String authority; // the effective authority (RFC 9112 §3.2.2), once checked
   private Router.Match match; // the route, once found
   private BodyBuffer body; // the aggregated body, while READING_BODY for a non-streaming route
   private RequestBodyPublisher upload; // the body of a streaming route
@@ -107,8 +108,11 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       respondError(503, "The server is shutting down.", false);
       return;
     }
-    if (head.protocolVersion().equals(HttpVersion.HTTP_1_1) && !head.headers().contains(HttpHeaderNames.HOST)) {
-      respondError(400, "Bad Request: HTTP/1.1 requires a Host header.", false);
+    try {
+      authority = RequestAuthority.of(head);
+    } catch (RequestAuthority.InvalidAuthorityException invalid) {
+      LOG.debug("400 for {}: {}", this, invalid.getMessage());
+      respondError(400, "Bad Request: " + invalid.getMessage() + ".", true);
       return;
     }
     path = rawPath(head.uri());
@@ -231,7 +235,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     byte[] bytes = body == null ? null : body.toByteArray();
     body = null;
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    DefaultRequest request = new DefaultRequest(head.method().name(), head.uri(), path, head.headers(),
+    DefaultRequest request = new DefaultRequest(head.method().name(), head.uri(), path, authority, head.headers(),
         match.pathParams, match.route.template().toString(), bytes, remote, connection.loop());
     Flow.Publisher<ByteBuffer> bodyPublisher = upload;
     Future<Response> result;
@@ -295,6 +299,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     if (cause instanceof TooLongHttpLineException) {
       respondError(414, "URI Too Long: the request line may have at most " + server.settings.maxInitialLineLength()
           + " bytes.", true);
+    } else if (cause instanceof StrictRequestDecoder.UnsupportedVersionException) {
+      respondError(505, "HTTP Version Not Supported: this server speaks HTTP/1.1 and HTTP/1.0.", true);
     } else if (cause instanceof TooLongHttpHeaderException) {
       respondError(431, "Request Header Fields Too Large: the headers may have at most "
           + server.settings.maxHeaderSize() + " bytes.", true);
@@ -331,6 +337,11 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     boolean noBody = headRequest || status == 204 || status == 304;
     boolean streamed = response.stream().isPresent();
     boolean writeStream = streamed && !noBody;
+    // RFC 9112 §6.1: no Transfer-Encoding to an HTTP/1.0 client; its streamed body ends with the connection
+    boolean chunked = writeStream && head.protocolVersion().minorVersion() >= 1;
+    if (writeStream && !chunked) {
+      closeAfter = true;
+    }
     HttpResponseStatus nettyStatus = HttpResponseStatus.valueOf(status);
     HttpResponse message;
     if (writeStream) {
@@ -350,7 +361,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     if (!headers.contains(HttpHeaderNames.DATE)) {
       headers.set(HttpHeaderNames.DATE, HttpDate.now());
     }
-    if (writeStream) {
+    if (chunked) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     if (closeAfter) {
