@@ -33,7 +33,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +53,13 @@ import org.slf4j.Logger;
  * rest of the body cannot be skipped without reading it. Every content buffer is released by
  * onContent, whatever happens to it.
  *
- * Admission: `admitted` is true between a successful ServerState.tryAdmit() and finish/abort,
- * which release it exactly once.
+ * Admission: a request is admitted when its head has passed routing and the declared-size check,
+ * before any of its body is read and before 100 Continue; a request that cannot be admitted is
+ * answered 503 at once (with Connection: close if a body was announced). `admitted` is true
+ * between a successful ServerState.tryAdmit() and finish/abort, which release it exactly once.
+ * An aggregated body reserves its bytes on the server's BodyBudget before allocating them
+ * (AggregatedBody); a body that cannot get them is refused with 503, never queued, and the
+ * reservation is returned with the permit.
  */
 
 /** One request-response exchange on a connection. */
@@ -79,7 +83,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
   private String path; // the raw path, once parsed
   private String authority; // the effective authority (RFC 9112 §3.2.2), once checked
   private Router.Match match; // the route, once found
-  private BodyBuffer body; // the aggregated body, while READING_BODY for a non-streaming route
+  private AggregatedBody body; // a non-streaming route's body and its share of the budget, until the exchange ends
   private RequestBodyPublisher upload; // the body of a streaming route
   private DefaultPromise<Response> handlerResult; // follows the handler's future, homed on this loop
   private ResponseBodySubscriber download; // writes a streaming response
@@ -148,6 +152,24 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
           false);
       return;
     }
+    // admission and the body's memory come before its first byte is read, and before 100 Continue
+    if (!server.tryAdmit()) {
+      server.metrics.rejected();
+      server.overloadLog.occurred("503 for {}: maxConcurrentRequests (" + server.settings.maxConcurrentRequests()
+          + ") reached; raise it or shed load upstream", this);
+      respondOverloaded("the server is busy");
+      return;
+    }
+    admitted = true;
+    if (!streaming && !bodyComplete) {
+      body = HttpUtil.isTransferEncodingChunked(head)
+          ? AggregatedBody.chunked(server.settings.maxBodySize(), server.bodyBudget)
+          : AggregatedBody.declared((int) HttpUtil.getContentLength(head, 0L), server.bodyBudget);
+      if (body == null) {
+        refuseForBudget();
+        return;
+      }
+    }
     deadline = Deadline.after(Duration.ofNanos(server.settings.requestTimeoutNanos()));
     timer = ctx.executor().schedule(this::timedOut, server.settings.requestTimeoutNanos(), TimeUnit.NANOSECONDS);
     if (expect != null && !bodyComplete) {
@@ -162,10 +184,15 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       invokeHandler();
     } else if (bodyComplete) {
       invokeHandler();
-    } else {
-      body = new BodyBuffer(server.settings.maxBodySize());
     }
     // otherwise the handler runs when the body's last content arrives
+  }
+
+  private void refuseForBudget() {
+    server.metrics.rejected();
+    server.overloadLog.occurred("503 for {}: the request bodies held in memory reached maxBufferedBodyBytes ("
+        + server.bodyBudget.limit() + " bytes); raise it, lower maxBodySize, or use a streaming route", this);
+    respondOverloaded("the server holds too many request bodies (maxBufferedBodyBytes)");
   }
 
   /**
@@ -197,11 +224,15 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       boolean last = content instanceof LastHttpContent;
       ByteBuf bytes = content.content();
       if (phase == Phase.READING_BODY && body != null) {
-        if (!body.append(bytes)) {
-          body = null;
+        AggregatedBody.Appended appended = body.append(bytes);
+        if (appended == AggregatedBody.Appended.OVER_LIMIT) {
           LOG.debug("413 for {} {}: chunked body over maxBodySize {}", head.method(), path, server.settings.maxBodySize());
           respondError(413, "Payload Too Large: the body may have at most " + server.settings.maxBodySize() + " bytes.",
               false);
+          return;
+        }
+        if (appended == AggregatedBody.Appended.OVER_BUDGET) {
+          refuseForBudget();
           return;
         }
       } else if (upload != null) {
@@ -223,17 +254,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
   }
 
   private void invokeHandler() {
-    if (!server.tryAdmit()) {
-      server.metrics.rejected();
-      server.overloadLog.occurred("503 for {}: maxConcurrentRequests (" + server.settings.maxConcurrentRequests()
-          + ") reached; raise it or shed load upstream", this);
-      respondOverloaded();
-      return;
-    }
-    admitted = true;
     phase = Phase.HANDLING;
     byte[] bytes = body == null ? null : body.toByteArray();
-    body = null;
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     DefaultRequest request = new DefaultRequest(head.method().name(), head.uri(), path, authority, head.headers(),
         match.pathParams, match.route.template().toString(), bytes, remote, connection.loop());
@@ -261,7 +283,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     if (failure instanceof RejectedException) {
       server.metrics.rejected();
       server.overloadLog.occurred("503 for {}: " + failure.getMessage(), this);
-      respondOverloaded();
+      respondOverloaded("the server is busy");
     } else if (failure != null) {
       LOG.error("the handler of {} failed; the client gets 500", this, failure);
       respondError(500, "Internal Server Error", false);
@@ -309,8 +331,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     }
   }
 
-  private void respondOverloaded() {
-    respond(errorResponse(503, "Service Unavailable: the server is busy; retry later.")
+  private void respondOverloaded(String why) {
+    respond(errorResponse(503, "Service Unavailable: " + why + "; retry later.")
         .withHeader("Retry-After", Long.toString(server.settings.retryAfterSeconds())));
   }
 
@@ -425,7 +447,6 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       timer.cancel(false);
       timer = null;
     }
-    body = null;
     if (upload != null) {
       upload.fail(new IOException("the connection closed before the request body was read"));
     }
@@ -439,7 +460,12 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     server.metrics.aborted();
   }
 
+  /** Returns the permit and the body's memory; each exactly once, whichever of finish and abort comes first. */
   private void releaseAdmission() {
+    if (body != null) {
+      body.release();
+      body = null;
+    }
     if (admitted) {
       admitted = false;
       server.releaseAdmission();
@@ -477,34 +503,5 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
   @Override
   public String toString() {
     return head.method() + " " + (path != null ? path : head.uri());
-  }
-
-  /** Aggregates a body up to a limit, copying out of Netty's buffers so none outlives a read. */
-  private static final class BodyBuffer {
-    private final int limit;
-    private byte[] bytes = new byte[256];
-    private int size;
-
-    BodyBuffer(int limit) {
-      this.limit = limit;
-    }
-
-    /** @return false if the body would pass the limit */
-    boolean append(ByteBuf content) {
-      int length = content.readableBytes();
-      if ((long) size + length > limit) {
-        return false;
-      }
-      if (size + length > bytes.length) {
-        bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max((long) size + length, 2L * bytes.length)));
-      }
-      content.getBytes(content.readerIndex(), bytes, size, length);
-      size += length;
-      return true;
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(bytes, size);
-    }
   }
 }
