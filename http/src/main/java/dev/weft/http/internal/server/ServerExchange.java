@@ -43,7 +43,9 @@ import org.slf4j.Logger;
  *
  * Phases: READING_BODY (aggregating a body before the handler runs) -> HANDLING (the handler's
  * future is pending; for a streaming route the body may still be arriving) -> RESPONDING (the
- * response is being written) -> DONE. An error response (404, 413, timeout, ...) can jump from any
+ * response is being written) -> DONE. Each phase is bounded: READING_BODY and HANDLING by the
+ * request timeout, RESPONDING by the send timeout (SendWatch: nothing of the response moved for
+ * sendTimeout closes the connection, which aborts the exchange). An error response (404, 413, timeout, ...) can jump from any
  * phase before RESPONDING straight to RESPONDING; abort() (the connection closed) jumps to DONE
  * from anywhere. Callbacks that arrive for a phase that has passed (a handler completing after
  * the timeout answered) are ignored, so exactly one response is ever written.
@@ -63,7 +65,7 @@ import org.slf4j.Logger;
  */
 
 /** One request-response exchange on a connection. */
-final class ServerExchange implements ResponseBodySubscriber.Outcome {
+final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.Stalled {
   private static final Logger LOG = ServerState.log();
 
   private enum Phase { READING_BODY, HANDLING, RESPONDING, DONE }
@@ -88,6 +90,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
   private DefaultPromise<Response> handlerResult; // follows the handler's future, homed on this loop
   private ResponseBodySubscriber download; // writes a streaming response
   private ScheduledFuture<?> timer; // the request timeout, until the response starts
+  private SendWatch sendWatch; // the send timeout, while RESPONDING
   private Deadline deadline;
 
   ServerExchange(ServerConnection connection, ChannelHandlerContext ctx, ServerState server, HttpRequest head) {
@@ -391,6 +394,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     } else if (!head.protocolVersion().isKeepAliveDefault()) {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
+    sendWatch = new SendWatch(ctx, server.settings.sendTimeoutNanos(), this);
+    sendWatch.start();
     if (writeStream) {
       ctx.write(message);
       download = new ResponseBodySubscriber(ctx, this);
@@ -409,6 +414,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       return;
     }
     phase = Phase.DONE;
+    stopSendWatch();
     releaseAdmission();
     if (written) {
       server.metrics.responded(status, System.nanoTime() - startNanos);
@@ -427,6 +433,28 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
         + "so the client sees a truncated body", this, failure);
     closeAfter = true;
     bodyWritten(false);
+  }
+
+  @Override
+  public void sendStalled(boolean clientNotReading) {
+    if (phase != Phase.RESPONDING) {
+      return;
+    }
+    server.metrics.sendTimedOut();
+    long millis = TimeUnit.NANOSECONDS.toMillis(server.settings.sendTimeoutNanos());
+    server.sendTimeoutLog.occurred(clientNotReading
+        ? "closed the connection of {}: the client took no byte of the response for sendTimeout (" + millis
+            + " ms); a client that stops reading would otherwise hold its connection and permit forever"
+        : "closed the connection of {}: the response's publisher produced nothing for sendTimeout (" + millis
+            + " ms); raise sendTimeout for long-lived streams, or send something more often", this);
+    ctx.close(); // channelInactive aborts this exchange: the publisher is cancelled, the permit freed
+  }
+
+  private void stopSendWatch() {
+    if (sendWatch != null) {
+      sendWatch.stop();
+      sendWatch = null;
+    }
   }
 
   /** The connection's writability changed. */
@@ -450,6 +478,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     if (upload != null) {
       upload.fail(new IOException("the connection closed before the request body was read"));
     }
+    stopSendWatch();
     if (download != null) {
       download.cancel();
     }
