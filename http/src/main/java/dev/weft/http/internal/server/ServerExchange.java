@@ -214,13 +214,14 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
         lastContentSeen = true;
         closeAfter = true;
         LOG.debug("400 for {} {}: malformed body: {}", head.method(), path, content.decoderResult().cause().toString());
-        if (upload != null) {
-          upload.fail(new IOException("the request body is malformed: " + content.decoderResult().cause().getMessage()));
-        }
+        // answer first: a streaming handler that fails on the body's error must not turn the 400 into a 500
         if (phase == Phase.READING_BODY || phase == Phase.HANDLING) {
           Future<Response> pending = handlerResult;
           respondError(400, "Bad Request: malformed body.", false);
           cancel(pending);
+        }
+        if (upload != null) {
+          upload.fail(new IOException("the request body is malformed: " + content.decoderResult().cause().getMessage()));
         }
         return;
       }
