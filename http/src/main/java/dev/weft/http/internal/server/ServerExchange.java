@@ -8,6 +8,7 @@ import dev.weft.http.server.Response;
 import dev.weft.internal.future.DefaultPromise;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -395,14 +396,17 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     } else if (!head.protocolVersion().isKeepAliveDefault()) {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    sendWatch = new SendWatch(ctx, server.settings.sendTimeoutNanos(), this);
-    sendWatch.start();
     if (writeStream) {
+      startSendWatch();
       ctx.write(message);
       download = new ResponseBodySubscriber(ctx, this);
       response.stream().get().subscribe(download);
     } else {
-      ctx.writeAndFlush(message).addListener(write -> bodyWritten(write.isSuccess()));
+      ChannelFuture write = ctx.writeAndFlush(message);
+      write.addListener(written -> bodyWritten(written.isSuccess()));
+      if (!write.isDone()) {
+        startSendWatch(); // the socket did not take it all at once; most small responses need no timer
+      }
       if (streamed) {
         LOG.debug("{}: streamed body not sent (HEAD, 204 or 304); its publisher is not subscribed", this);
       }
@@ -449,6 +453,11 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
         : "closed the connection of {}: the response's publisher produced nothing for sendTimeout (" + millis
             + " ms); raise sendTimeout for long-lived streams, or send something more often", this);
     ctx.close(); // channelInactive aborts this exchange: the publisher is cancelled, the permit freed
+  }
+
+  private void startSendWatch() {
+    sendWatch = new SendWatch(ctx, server.settings.sendTimeoutNanos(), this);
+    sendWatch.start();
   }
 
   private void stopSendWatch() {
