@@ -118,9 +118,10 @@ public final class HttpServerBuilder {
   }
 
   /**
-   * The most requests handled at once, server-wide. A request beyond it is answered
-   * {@code 503 Service Unavailable} with {@code Retry-After} before its handler is called.
-   * Default 1 000.
+   * The most requests handled at once, server-wide. A request is admitted as soon as its head has
+   * been read and routed, before any of its body is read and before {@code 100 Continue} is sent;
+   * it holds its permit until its response has been written. A request beyond the limit is
+   * answered {@code 503 Service Unavailable} with {@code Retry-After} at once. Default 1 000.
    *
    * @param maxConcurrentRequests 1 to 1 000 000
    * @return this builder
@@ -167,6 +168,53 @@ public final class HttpServerBuilder {
    */
   public HttpServerBuilder maxBodySize(int maxBodySize) {
     settings.maxBodySize = maxBodySize;
+    return this;
+  }
+
+  /**
+   * The bytes that the aggregated bodies of all requests in progress may hold together, server-wide.
+   * A request's body is counted before any of it is read: a declared {@code Content-Length} whole,
+   * a chunked body as it grows. A request whose body does not fit is answered {@code 503} with
+   * {@code Retry-After} (and the connection closed, since its body is not read), never queued; so a
+   * flood of slow uploads holds at most this much heap, however many connections it opens. The bytes
+   * are returned when the exchange ends. Streaming routes do not count: they hold at most
+   * {@link #streamingBufferSize} each. Default 64 MiB, or {@link #maxBodySize} if that is larger.
+   *
+   * @param maxBufferedBodyBytes {@code maxBodySize} to 64 GiB, in bytes
+   * @return this builder
+   */
+  public HttpServerBuilder maxBufferedBodyBytes(long maxBufferedBodyBytes) {
+    settings.maxBufferedBodyBytes = maxBufferedBodyBytes;
+    return this;
+  }
+
+  /**
+   * The most connections open at once, server-wide. A connection accepted beyond it is closed at
+   * once, before anything is read from it, counted in {@link HttpServerMetrics#refusedConnections()}
+   * and logged at WARN (at most every 10 seconds). Default 10 000.
+   *
+   * @param maxConnections 1 to 1 000 000
+   * @return this builder
+   */
+  public HttpServerBuilder maxConnections(int maxConnections) {
+    settings.maxConnections = maxConnections;
+    return this;
+  }
+
+  /**
+   * The longest time a response that is being sent may go without a byte of it moving: the client
+   * does not take what the server has written (a reader that stopped reading), or a streamed
+   * response's publisher produces nothing. When it passes, the connection is closed, a streamed
+   * response's publisher is cancelled, the request's admission permit is freed, and the incident is
+   * counted in {@link HttpServerMetrics#sendTimedOut()} and logged at WARN (at most every 10
+   * seconds). It is measured between movements, not over the whole response, so a slow client that
+   * keeps reading is never cut off. Default 60 seconds, like nginx's {@code send_timeout}.
+   *
+   * @param sendTimeout 1 ms to 1 hour
+   * @return this builder
+   */
+  public HttpServerBuilder sendTimeout(Duration sendTimeout) {
+    settings.sendTimeout = sendTimeout;
     return this;
   }
 

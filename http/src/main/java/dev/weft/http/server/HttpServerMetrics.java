@@ -13,7 +13,12 @@ import java.time.Duration;
  * @param responses5xx responses with a 5xx status (handler failures, overload, timeouts)
  * @param aborted requests whose connection closed before their response was written
  * @param rejected requests refused with 503 because the server or an adapter was saturated
+ *     ({@code maxConcurrentRequests}, {@code maxBufferedBodyBytes}, a bulkhead)
  * @param timedOut requests that passed the request timeout
+ * @param sendTimedOut responses cut off because no byte of them moved for {@code sendTimeout}: the
+ *     client stopped reading, or the response's publisher stopped producing
+ * @param refusedConnections connections closed as soon as they were accepted, because
+ *     {@code maxConnections} were open
  * @param inFlight requests admitted and not yet answered
  * @param openConnections connections open now
  * @param latencyP50 median time from a request's headers to its response's last byte
@@ -29,6 +34,8 @@ public record HttpServerMetrics(
     long aborted,
     long rejected,
     long timedOut,
+    long sendTimedOut,
+    long refusedConnections,
     int inFlight,
     int openConnections,
     Duration latencyP50,

@@ -39,6 +39,19 @@ public interface Request {
   String path();
 
   /**
+   * The authority the request is for, as RFC 9112 §3.2.2 defines it: the host and port of an
+   * absolute-form target ({@code GET http://example.com/a HTTP/1.1}) when the request has one,
+   * else the value of its {@code Host} header. The server has checked it: a request with no
+   * {@code Host} (HTTP/1.1), more than one, or one that is not {@code host[:port]} was refused with
+   * {@code 400} before any handler ran. Use this, not the {@code Host} header, to build links or
+   * cache keys.
+   *
+   * @return the authority as sent, e.g. {@code example.com:8080}; empty only for an HTTP/1.0
+   *     request without {@code Host}
+   */
+  String authority();
+
+  /**
    * The value of a path parameter of the matched route's template.
    *
    * @param name the parameter's name in the template, e.g. {@code id} for {@code /users/{id}}

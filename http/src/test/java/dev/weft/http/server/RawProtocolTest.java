@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
+import dev.weft.future.Promise;
 import dev.weft.http.testing.RawHttpClient;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +41,33 @@ class RawProtocolTest {
         .route("POST", "/echo", request -> {
           handled.incrementAndGet();
           return Future.succeeded(Response.text(request.bodyAsString()));
+        })
+        .routeStreaming("POST", "/count", (request, body) -> {
+          Promise<Response> counted = request.loop().newPromise();
+          body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+            private long length;
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+              subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+              length += item.remaining();
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+              counted.fail(failure); // what a handler naturally does with a broken body
+            }
+
+            @Override
+            public void onComplete() {
+              counted.complete(Response.text("counted " + length));
+            }
+          });
+          return counted;
         })
         .maxBodySize(1_000)
         .maxHeaderSize(2_048)
@@ -275,6 +305,26 @@ class RawProtocolTest {
       client.send("GET http://example.com/fast/9?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n");
 
       assertThat(client.readResponse().body()).isEqualTo("fast 9");
+    }
+  }
+
+  @Test
+  void aRequestPipelinedBehindOneThatClosesIsNeverHandled() throws Exception {
+    try (RawHttpClient client = connect()) {
+      client.send("GET /hello HTTP/1.0\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"); // one write, one read
+
+      assertThat(client.readResponse().header("connection")).isEqualTo("close");
+      assertThat(client.closedByServerWithin(3_000)).isTrue();
+    }
+    assertThat(handled).as("handler calls: the second request arrived on a connection that was closing").hasValue(1);
+  }
+
+  @Test
+  void aMalformedChunkOnAStreamingRouteGets400EvenWhenTheHandlerFailsOnIt() throws Exception {
+    try (RawHttpClient client = connect()) {
+      client.send("POST /count HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n\r\n");
+
+      assertThat(client.readResponse().status()).as("the client's error, not the handler's").isEqualTo(400);
     }
   }
 }

@@ -34,6 +34,11 @@ import javax.net.ssl.SSLException;
  * <p>Its channel's close future is the one place that reports the end of the connection to the
  * pool, whatever closed it (server, failure, timeout, eviction), so the pool counts each
  * connection out exactly once.
+ *
+ * <p>A response that ends inside a socket read does not free the connection at once: the same
+ * read may have brought more bytes, which no request asked for. The pool's hand-over waits for
+ * the end of the read ({@link #whenReadEnds}); a message that arrives with no exchange bound
+ * closes the connection first, so unsolicited bytes can never become the next request's response.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
   private static final int MAX_CHUNK_SIZE = 64 * 1024;
@@ -52,6 +57,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private Throwable failure;
   private ScheduledFuture<?> connectTimer;
   private ScheduledFuture<?> idleTimer;
+  private boolean inRead; // between a read's first channelRead and its channelReadComplete
+  private Runnable afterRead; // a hand-over waiting for the end of the current read
 
   ClientConnection(OriginPool pool) {
     this.pool = pool;
@@ -269,12 +276,35 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Runs {@code task} once the current socket read has been delivered whole; at once outside a read. */
+  void whenReadEnds(Runnable task) {
+    if (inRead) {
+      afterRead = task;
+    } else {
+      task.run();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    inRead = false;
+    Runnable task = afterRead;
+    afterRead = null;
+    if (task != null) {
+      task.run();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inRead = true;
     try {
       ClientExchange current = exchange;
       if (current == null) {
-        // bytes nobody asked for (on an idle connection, or after an aborted exchange): the stream is unusable
+        // bytes nobody asked for (after a response, on an idle connection, or after an aborted exchange):
+        // the stream is unusable, and whatever is read next could be taken for another request's response
+        afterRead = null;
         ctx.close();
         return;
       }

@@ -231,7 +231,15 @@ final class OriginPool {
     if (connection != null) {
       connection.unbind();
       if (reusable && !closed && connection.isUsable()) {
-        hand(connection);
+        // not before the end of the read that ended this exchange: bytes behind its response close it
+        connection.whenReadEnds(() -> {
+          if (!closed && connection.isUsable()) {
+            hand(connection);
+          } else {
+            connection.close();
+          }
+          updateGauges();
+        });
       } else {
         connection.close();
       }

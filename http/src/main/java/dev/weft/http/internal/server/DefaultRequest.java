@@ -25,6 +25,7 @@ final class DefaultRequest implements Request {
   private final String method;
   private final String uri;
   private final String path;
+  private final String authority; // checked by RequestAuthority; empty only for HTTP/1.0 without Host
   private final HttpHeaders headers; // Netty's decoded headers: plain strings, no buffers to release
   private final Map<String, String> pathParams; // unmodifiable
   private final String template; // the matched route's template, for error messages
@@ -33,11 +34,12 @@ final class DefaultRequest implements Request {
   private final Loop loop;
   private volatile Map<String, List<String>> query; // decoded on first use
 
-  DefaultRequest(String method, String uri, String path, HttpHeaders headers, Map<String, String> pathParams,
+  DefaultRequest(String method, String uri, String path, String authority, HttpHeaders headers, Map<String, String> pathParams,
       String template, byte[] body, InetSocketAddress remoteAddress, Loop loop) {
     this.method = method;
     this.uri = uri;
     this.path = path;
+    this.authority = authority;
     this.headers = headers;
     this.pathParams = Collections.unmodifiableMap(pathParams);
     this.template = template;
@@ -59,6 +61,11 @@ final class DefaultRequest implements Request {
   @Override
   public String path() {
     return path;
+  }
+
+  @Override
+  public String authority() {
+    return authority;
   }
 
   @Override

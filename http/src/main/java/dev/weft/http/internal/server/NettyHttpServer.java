@@ -16,7 +16,6 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -78,7 +77,7 @@ public final class NettyHttpServer implements HttpServer {
           @Override
           protected void initChannel(SocketChannel channel) {
             channel.pipeline()
-                .addLast("http-decoder", new HttpRequestDecoder(decoding))
+                .addLast("http-decoder", new StrictRequestDecoder(decoding))
                 .addLast("http-encoder", new HttpResponseEncoder())
                 .addLast("weft-http", new ServerConnection(state));
           }

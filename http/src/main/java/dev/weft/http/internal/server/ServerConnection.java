@@ -68,7 +68,9 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Req
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (discarding || !(msg instanceof HttpObject)) {
+    if (discarding || !(msg instanceof HttpObject) || !ctx.channel().isActive()) {
+      // closed, or closing: the decoder still hands over what it decoded from the last read, and a
+      // request taken now would run its handler for a response that can never be written
       ReferenceCountUtil.release(msg);
       return;
     }

@@ -8,6 +8,7 @@ import dev.weft.http.server.Response;
 import dev.weft.internal.future.DefaultPromise;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -33,7 +34,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +44,9 @@ import org.slf4j.Logger;
  *
  * Phases: READING_BODY (aggregating a body before the handler runs) -> HANDLING (the handler's
  * future is pending; for a streaming route the body may still be arriving) -> RESPONDING (the
- * response is being written) -> DONE. An error response (404, 413, timeout, ...) can jump from any
+ * response is being written) -> DONE. Each phase is bounded: READING_BODY and HANDLING by the
+ * request timeout, RESPONDING by the send timeout (SendWatch: nothing of the response moved for
+ * sendTimeout closes the connection, which aborts the exchange). An error response (404, 413, timeout, ...) can jump from any
  * phase before RESPONDING straight to RESPONDING; abort() (the connection closed) jumps to DONE
  * from anywhere. Callbacks that arrive for a phase that has passed (a handler completing after
  * the timeout answered) are ignored, so exactly one response is ever written.
@@ -54,12 +56,17 @@ import org.slf4j.Logger;
  * rest of the body cannot be skipped without reading it. Every content buffer is released by
  * onContent, whatever happens to it.
  *
- * Admission: `admitted` is true between a successful ServerState.tryAdmit() and finish/abort,
- * which release it exactly once.
+ * Admission: a request is admitted when its head has passed routing and the declared-size check,
+ * before any of its body is read and before 100 Continue; a request that cannot be admitted is
+ * answered 503 at once (with Connection: close if a body was announced). `admitted` is true
+ * between a successful ServerState.tryAdmit() and finish/abort, which release it exactly once.
+ * An aggregated body reserves its bytes on the server's BodyBudget before allocating them
+ * (AggregatedBody); a body that cannot get them is refused with 503, never queued, and the
+ * reservation is returned with the permit.
  */
 
 /** One request-response exchange on a connection. */
-final class ServerExchange implements ResponseBodySubscriber.Outcome {
+final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.Stalled {
   private static final Logger LOG = ServerState.log();
 
   private enum Phase { READING_BODY, HANDLING, RESPONDING, DONE }
@@ -77,12 +84,14 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
   private boolean admitted; // holds one of the server's concurrency permits
   private int status; // the status being written, once RESPONDING
   private String path; // the raw path, once parsed
+  private String authority; // the effective authority (RFC 9112 §3.2.2), once checked
   private Router.Match match; // the route, once found
-  private BodyBuffer body; // the aggregated body, while READING_BODY for a non-streaming route
+  private AggregatedBody body; // a non-streaming route's body and its share of the budget, until the exchange ends
   private RequestBodyPublisher upload; // the body of a streaming route
   private DefaultPromise<Response> handlerResult; // follows the handler's future, homed on this loop
   private ResponseBodySubscriber download; // writes a streaming response
   private ScheduledFuture<?> timer; // the request timeout, until the response starts
+  private SendWatch sendWatch; // the send timeout, while RESPONDING
   private Deadline deadline;
 
   ServerExchange(ServerConnection connection, ChannelHandlerContext ctx, ServerState server, HttpRequest head) {
@@ -107,8 +116,11 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       respondError(503, "The server is shutting down.", false);
       return;
     }
-    if (head.protocolVersion().equals(HttpVersion.HTTP_1_1) && !head.headers().contains(HttpHeaderNames.HOST)) {
-      respondError(400, "Bad Request: HTTP/1.1 requires a Host header.", false);
+    try {
+      authority = RequestAuthority.of(head);
+    } catch (RequestAuthority.InvalidAuthorityException invalid) {
+      LOG.debug("400 for {}: {}", this, invalid.getMessage());
+      respondError(400, "Bad Request: " + invalid.getMessage() + ".", true);
       return;
     }
     path = rawPath(head.uri());
@@ -144,6 +156,24 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
           false);
       return;
     }
+    // admission and the body's memory come before its first byte is read, and before 100 Continue
+    if (!server.tryAdmit()) {
+      server.metrics.rejected();
+      server.overloadLog.occurred("503 for {}: maxConcurrentRequests (" + server.settings.maxConcurrentRequests()
+          + ") reached; raise it or shed load upstream", this);
+      respondOverloaded("the server is busy");
+      return;
+    }
+    admitted = true;
+    if (!streaming && !bodyComplete) {
+      body = HttpUtil.isTransferEncodingChunked(head)
+          ? AggregatedBody.chunked(server.settings.maxBodySize(), server.bodyBudget)
+          : AggregatedBody.declared((int) HttpUtil.getContentLength(head, 0L), server.bodyBudget);
+      if (body == null) {
+        refuseForBudget();
+        return;
+      }
+    }
     deadline = Deadline.after(Duration.ofNanos(server.settings.requestTimeoutNanos()));
     timer = ctx.executor().schedule(this::timedOut, server.settings.requestTimeoutNanos(), TimeUnit.NANOSECONDS);
     if (expect != null && !bodyComplete) {
@@ -158,10 +188,15 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       invokeHandler();
     } else if (bodyComplete) {
       invokeHandler();
-    } else {
-      body = new BodyBuffer(server.settings.maxBodySize());
     }
     // otherwise the handler runs when the body's last content arrives
+  }
+
+  private void refuseForBudget() {
+    server.metrics.rejected();
+    server.overloadLog.occurred("503 for {}: the request bodies held in memory reached maxBufferedBodyBytes ("
+        + server.bodyBudget.limit() + " bytes); raise it, lower maxBodySize, or use a streaming route", this);
+    respondOverloaded("the server holds too many request bodies (maxBufferedBodyBytes)");
   }
 
   /**
@@ -180,24 +215,29 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
         lastContentSeen = true;
         closeAfter = true;
         LOG.debug("400 for {} {}: malformed body: {}", head.method(), path, content.decoderResult().cause().toString());
-        if (upload != null) {
-          upload.fail(new IOException("the request body is malformed: " + content.decoderResult().cause().getMessage()));
-        }
+        // answer first: a streaming handler that fails on the body's error must not turn the 400 into a 500
         if (phase == Phase.READING_BODY || phase == Phase.HANDLING) {
           Future<Response> pending = handlerResult;
           respondError(400, "Bad Request: malformed body.", false);
           cancel(pending);
+        }
+        if (upload != null) {
+          upload.fail(new IOException("the request body is malformed: " + content.decoderResult().cause().getMessage()));
         }
         return;
       }
       boolean last = content instanceof LastHttpContent;
       ByteBuf bytes = content.content();
       if (phase == Phase.READING_BODY && body != null) {
-        if (!body.append(bytes)) {
-          body = null;
+        AggregatedBody.Appended appended = body.append(bytes);
+        if (appended == AggregatedBody.Appended.OVER_LIMIT) {
           LOG.debug("413 for {} {}: chunked body over maxBodySize {}", head.method(), path, server.settings.maxBodySize());
           respondError(413, "Payload Too Large: the body may have at most " + server.settings.maxBodySize() + " bytes.",
               false);
+          return;
+        }
+        if (appended == AggregatedBody.Appended.OVER_BUDGET) {
+          refuseForBudget();
           return;
         }
       } else if (upload != null) {
@@ -219,19 +259,10 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
   }
 
   private void invokeHandler() {
-    if (!server.tryAdmit()) {
-      server.metrics.rejected();
-      server.overloadLog.occurred("503 for {}: maxConcurrentRequests (" + server.settings.maxConcurrentRequests()
-          + ") reached; raise it or shed load upstream", this);
-      respondOverloaded();
-      return;
-    }
-    admitted = true;
     phase = Phase.HANDLING;
     byte[] bytes = body == null ? null : body.toByteArray();
-    body = null;
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    DefaultRequest request = new DefaultRequest(head.method().name(), head.uri(), path, head.headers(),
+    DefaultRequest request = new DefaultRequest(head.method().name(), head.uri(), path, authority, head.headers(),
         match.pathParams, match.route.template().toString(), bytes, remote, connection.loop());
     Flow.Publisher<ByteBuffer> bodyPublisher = upload;
     Future<Response> result;
@@ -257,7 +288,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     if (failure instanceof RejectedException) {
       server.metrics.rejected();
       server.overloadLog.occurred("503 for {}: " + failure.getMessage(), this);
-      respondOverloaded();
+      respondOverloaded("the server is busy");
     } else if (failure != null) {
       LOG.error("the handler of {} failed; the client gets 500", this, failure);
       respondError(500, "Internal Server Error", false);
@@ -295,6 +326,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     if (cause instanceof TooLongHttpLineException) {
       respondError(414, "URI Too Long: the request line may have at most " + server.settings.maxInitialLineLength()
           + " bytes.", true);
+    } else if (cause instanceof StrictRequestDecoder.UnsupportedVersionException) {
+      respondError(505, "HTTP Version Not Supported: this server speaks HTTP/1.1 and HTTP/1.0.", true);
     } else if (cause instanceof TooLongHttpHeaderException) {
       respondError(431, "Request Header Fields Too Large: the headers may have at most "
           + server.settings.maxHeaderSize() + " bytes.", true);
@@ -303,8 +336,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     }
   }
 
-  private void respondOverloaded() {
-    respond(errorResponse(503, "Service Unavailable: the server is busy; retry later.")
+  private void respondOverloaded(String why) {
+    respond(errorResponse(503, "Service Unavailable: " + why + "; retry later.")
         .withHeader("Retry-After", Long.toString(server.settings.retryAfterSeconds())));
   }
 
@@ -331,6 +364,11 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     boolean noBody = headRequest || status == 204 || status == 304;
     boolean streamed = response.stream().isPresent();
     boolean writeStream = streamed && !noBody;
+    // RFC 9112 §6.1: no Transfer-Encoding to an HTTP/1.0 client; its streamed body ends with the connection
+    boolean chunked = writeStream && head.protocolVersion().minorVersion() >= 1;
+    if (writeStream && !chunked) {
+      closeAfter = true;
+    }
     HttpResponseStatus nettyStatus = HttpResponseStatus.valueOf(status);
     HttpResponse message;
     if (writeStream) {
@@ -350,7 +388,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     if (!headers.contains(HttpHeaderNames.DATE)) {
       headers.set(HttpHeaderNames.DATE, HttpDate.now());
     }
-    if (writeStream) {
+    if (chunked) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     if (closeAfter) {
@@ -359,11 +397,16 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     if (writeStream) {
+      startSendWatch();
       ctx.write(message);
       download = new ResponseBodySubscriber(ctx, this);
       response.stream().get().subscribe(download);
     } else {
-      ctx.writeAndFlush(message).addListener(write -> bodyWritten(write.isSuccess()));
+      ChannelFuture write = ctx.writeAndFlush(message);
+      write.addListener(written -> bodyWritten(written.isSuccess()));
+      if (!write.isDone()) {
+        startSendWatch(); // the socket did not take it all at once; most small responses need no timer
+      }
       if (streamed) {
         LOG.debug("{}: streamed body not sent (HEAD, 204 or 304); its publisher is not subscribed", this);
       }
@@ -376,6 +419,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       return;
     }
     phase = Phase.DONE;
+    stopSendWatch();
     releaseAdmission();
     if (written) {
       server.metrics.responded(status, System.nanoTime() - startNanos);
@@ -396,6 +440,33 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     bodyWritten(false);
   }
 
+  @Override
+  public void sendStalled(boolean clientNotReading) {
+    if (phase != Phase.RESPONDING) {
+      return;
+    }
+    server.metrics.sendTimedOut();
+    long millis = TimeUnit.NANOSECONDS.toMillis(server.settings.sendTimeoutNanos());
+    server.sendTimeoutLog.occurred(clientNotReading
+        ? "closed the connection of {}: the client took no byte of the response for sendTimeout (" + millis
+            + " ms); a client that stops reading would otherwise hold its connection and permit forever"
+        : "closed the connection of {}: the response's publisher produced nothing for sendTimeout (" + millis
+            + " ms); raise sendTimeout for long-lived streams, or send something more often", this);
+    ctx.close(); // channelInactive aborts this exchange: the publisher is cancelled, the permit freed
+  }
+
+  private void startSendWatch() {
+    sendWatch = new SendWatch(ctx, server.settings.sendTimeoutNanos(), this);
+    sendWatch.start();
+  }
+
+  private void stopSendWatch() {
+    if (sendWatch != null) {
+      sendWatch.stop();
+      sendWatch = null;
+    }
+  }
+
   /** The connection's writability changed. */
   void writabilityChanged() {
     if (download != null) {
@@ -414,10 +485,10 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
       timer.cancel(false);
       timer = null;
     }
-    body = null;
     if (upload != null) {
       upload.fail(new IOException("the connection closed before the request body was read"));
     }
+    stopSendWatch();
     if (download != null) {
       download.cancel();
     }
@@ -428,7 +499,12 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
     server.metrics.aborted();
   }
 
+  /** Returns the permit and the body's memory; each exactly once, whichever of finish and abort comes first. */
   private void releaseAdmission() {
+    if (body != null) {
+      body.release();
+      body = null;
+    }
     if (admitted) {
       admitted = false;
       server.releaseAdmission();
@@ -466,34 +542,5 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome {
   @Override
   public String toString() {
     return head.method() + " " + (path != null ? path : head.uri());
-  }
-
-  /** Aggregates a body up to a limit, copying out of Netty's buffers so none outlives a read. */
-  private static final class BodyBuffer {
-    private final int limit;
-    private byte[] bytes = new byte[256];
-    private int size;
-
-    BodyBuffer(int limit) {
-      this.limit = limit;
-    }
-
-    /** @return false if the body would pass the limit */
-    boolean append(ByteBuf content) {
-      int length = content.readableBytes();
-      if ((long) size + length > limit) {
-        return false;
-      }
-      if (size + length > bytes.length) {
-        bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max((long) size + length, 2L * bytes.length)));
-      }
-      content.getBytes(content.readerIndex(), bytes, size, length);
-      size += length;
-      return true;
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(bytes, size);
-    }
   }
 }

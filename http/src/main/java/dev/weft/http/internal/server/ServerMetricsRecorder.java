@@ -15,6 +15,8 @@ final class ServerMetricsRecorder {
   private final LongAdder aborted = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final LongAdder timedOut = new LongAdder();
+  private final LongAdder sendTimedOut = new LongAdder();
+  private final LongAdder refusedConnections = new LongAdder();
   private final AtomicHistogram latency = new AtomicHistogram(HIGHEST_NANOS, 2);
 
   void responded(int status, long nanos) {
@@ -37,10 +39,19 @@ final class ServerMetricsRecorder {
     timedOut.increment();
   }
 
+  void sendTimedOut() {
+    sendTimedOut.increment();
+  }
+
+  void connectionRefused() {
+    refusedConnections.increment();
+  }
+
   HttpServerMetrics snapshot(int inFlight, int openConnections) {
     Histogram copy = latency.copy();
     return new HttpServerMetrics(byClass[0].sum(), byClass[1].sum(), byClass[2].sum(), byClass[3].sum(),
-        aborted.sum(), rejected.sum(), timedOut.sum(), inFlight, openConnections,
+        aborted.sum(), rejected.sum(), timedOut.sum(), sendTimedOut.sum(), refusedConnections.sum(), inFlight,
+        openConnections,
         percentile(copy, 50), percentile(copy, 90), percentile(copy, 99),
         Duration.ofNanos(copy.getTotalCount() == 0 ? 0 : copy.getMaxValue()));
   }

@@ -2,6 +2,7 @@ package dev.weft.http.internal.server;
 
 import static dev.weft.internal.SettingChecks.checkDuration;
 import static dev.weft.internal.SettingChecks.checkRange;
+import static dev.weft.internal.SettingChecks.outOfRange;
 
 import java.time.Duration;
 
@@ -17,6 +18,9 @@ import java.time.Duration;
  * @param streamingBufferSize unread streamed body per request before reading pauses, bytes
  * @param retryAfterSeconds the Retry-After of a 503 for overload
  * @param shutdownGracePeriod the grace period of close()
+ * @param maxConnections connections open at once, server-wide
+ * @param maxBufferedBodyBytes the bytes all aggregated request bodies may hold together
+ * @param sendTimeoutNanos the longest time a response being sent may go without a byte moving
  */
 public record ServerSettings(
     int maxConcurrentRequests,
@@ -27,10 +31,15 @@ public record ServerSettings(
     int maxInitialLineLength,
     int streamingBufferSize,
     long retryAfterSeconds,
-    Duration shutdownGracePeriod) {
+    Duration shutdownGracePeriod,
+    int maxConnections,
+    long maxBufferedBodyBytes,
+    long sendTimeoutNanos) {
 
   private static final int KIB = 1024;
   private static final int MIB = 1024 * KIB;
+  private static final long DEFAULT_BODY_BUDGET = 64L * MIB;
+  private static final long MAX_BODY_BUDGET = 64L * 1024 * MIB;
 
   public static Builder builder() {
     return new Builder();
@@ -47,6 +56,9 @@ public record ServerSettings(
     public int streamingBufferSize = 64 * KIB;
     public Duration retryAfter = Duration.ofSeconds(1);
     public Duration shutdownGracePeriod = Duration.ofSeconds(10);
+    public int maxConnections = 10_000;
+    public long maxBufferedBodyBytes = -1; // unset: DEFAULT_BODY_BUDGET, or maxBodySize if larger
+    public Duration sendTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -63,8 +75,17 @@ public record ServerSettings(
         throw new IllegalArgumentException("retryAfter must be whole seconds (was " + retryAfter + ")");
       }
       checkDuration("shutdownGracePeriod", shutdownGracePeriod, Duration.ZERO);
+      checkRange("maxConnections", maxConnections, 1, 1_000_000, "");
+      long bodyBudget = maxBufferedBodyBytes == -1 ? Math.max(DEFAULT_BODY_BUDGET, maxBodySize) : maxBufferedBodyBytes;
+      if (bodyBudget < maxBodySize || bodyBudget > MAX_BODY_BUDGET) {
+        // at least maxBodySize, or a body of the largest allowed size could never be accepted
+        throw outOfRange("maxBufferedBodyBytes", maxBodySize + " (maxBodySize)", MAX_BODY_BUDGET + " bytes",
+            maxBufferedBodyBytes);
+      }
+      checkDuration("sendTimeout", sendTimeout, Duration.ofMillis(1));
       return new ServerSettings(maxConcurrentRequests, requestTimeout.toNanos(), idleTimeout.toNanos(), maxBodySize,
-          maxHeaderSize, maxInitialLineLength, streamingBufferSize, retryAfter.getSeconds(), shutdownGracePeriod);
+          maxHeaderSize, maxInitialLineLength, streamingBufferSize, retryAfter.getSeconds(), shutdownGracePeriod,
+          maxConnections, bodyBudget, sendTimeout.toNanos());
     }
   }
 }

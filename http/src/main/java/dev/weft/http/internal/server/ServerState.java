@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
  * Overview: what a server's connections share. Every field is either immutable or thread-safe:
  * connections live on different loops. `inFlight` is the admission counter, raised by CAS only
  * while below the limit, so it never exceeds maxConcurrentRequests; each admitted exchange lowers
- * it exactly once (ServerExchange.releaseAdmission). `shuttingDown` only goes from false to true;
+ * it exactly once (ServerExchange.releaseAdmission). `connectionSlots` works the same way for
+ * maxConnections: raised by CAS below the limit before a connection joins `connections`, lowered
+ * exactly once when it leaves the set. `shuttingDown` only goes from false to true;
  * connections check it when they open and when a request starts.
  */
 
@@ -23,14 +25,19 @@ final class ServerState {
   final ServerMetricsRecorder metrics = new ServerMetricsRecorder();
   final IncidentLog overloadLog = new IncidentLog(LOG);
   final IncidentLog timeoutLog = new IncidentLog(LOG);
+  final IncidentLog connectionLimitLog = new IncidentLog(LOG);
+  final IncidentLog sendTimeoutLog = new IncidentLog(LOG);
+  final BodyBudget bodyBudget;
   private final AtomicInteger inFlight = new AtomicInteger(); // admitted and not finished; <= maxConcurrentRequests
-  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger connectionSlots = new AtomicInteger(); // connections counted in; <= maxConnections
+  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet(); // each holds one slot
   private volatile boolean shuttingDown;
   private volatile Runnable onConnectionClosed = () -> { }; // the shutdown's completion check
 
   ServerState(ServerSettings settings, Router router) {
     this.settings = settings;
     this.router = router;
+    this.bodyBudget = new BodyBudget(settings.maxBufferedBodyBytes());
   }
 
   static Logger log() {
@@ -56,8 +63,22 @@ final class ServerState {
     return inFlight.get();
   }
 
-  /** @return false if the server is shutting down, and the connection must close */
+  /**
+   * Counts a new connection in.
+   *
+   * @return false if maxConnections are open or the server is shutting down: the connection must close
+   */
   boolean connectionOpened(ServerConnection connection) {
+    int now;
+    do {
+      now = connectionSlots.get();
+      if (now >= settings.maxConnections()) {
+        metrics.connectionRefused();
+        connectionLimitLog.occurred("closed a new connection at once ({}): maxConnections (" + settings.maxConnections()
+            + ") are open; raise maxConnections, or lower idleTimeout so idle ones leave sooner", connection);
+        return false;
+      }
+    } while (!connectionSlots.compareAndSet(now, now + 1));
     connections.add(connection);
     if (shuttingDown) {
       connectionClosed(connection);
@@ -68,6 +89,7 @@ final class ServerState {
 
   void connectionClosed(ServerConnection connection) {
     if (connections.remove(connection)) {
+      connectionSlots.decrementAndGet();
       onConnectionClosed.run();
     }
   }
