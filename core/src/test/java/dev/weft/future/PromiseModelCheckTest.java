@@ -83,8 +83,8 @@ class PromiseModelCheckTest {
     assertThat(new DefaultPromise<String>(terminatedLoop).home().inLoop())
         .as("the harness: the home loop has terminated, so hand-offs run inline").isFalse();
     modelChecking()
-        .iterations(20)
-        .invocationsPerIteration(100)
+        .iterations(15)
+        .invocationsPerIteration(80)
         .threads(3)
         .actorsPerThread(2)
         .actorsBefore(1)
@@ -98,7 +98,7 @@ class PromiseModelCheckTest {
     // winner's swap of the callback stack, and a losing completer in between
     modelChecking()
         .iterations(0)
-        .invocationsPerIteration(1_000)
+        .invocationsPerIteration(400)
         .addCustomScenario(scenario -> {
           scenario.initial(thread -> {
             thread.actor(operation("onComplete"));
