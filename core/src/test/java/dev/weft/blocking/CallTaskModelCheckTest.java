@@ -82,8 +82,32 @@ class CallTaskModelCheckTest {
   }
 
   @Test
-  void theInterruptHandshakeHoldsWhenCancelAndTimeoutHitARunningCall() {
-    // every interleaving of the worker against both stoppers, and the worker's next call after
+  void theInterruptHandshakeHoldsWhenACancelHitsARunningCall() {
+    // every interleaving of the worker (and its next call) against one cancel: small enough for
+    // the model checker to explore completely within the bound
+    modelChecking()
+        .iterations(0)
+        .invocationsPerIteration(400)
+        .addCustomScenario(scenario -> {
+          scenario.parallel(threads -> {
+            threads.thread(thread -> {
+              thread.actor(operation("worker"));
+              thread.actor(operation("nextCallOnTheWorker"));
+              return Unit.INSTANCE;
+            });
+            threads.thread(thread -> {
+              thread.actor(operation("cancel"));
+              return Unit.INSTANCE;
+            });
+            return Unit.INSTANCE;
+          });
+          return Unit.INSTANCE;
+        })
+        .check(InterruptingCallModel.class);
+  }
+
+  @Test
+  void theInterruptHandshakeHoldsWhenCancelAndTimeoutBothHitARunningCall() {
     modelChecking()
         .iterations(0)
         .invocationsPerIteration(400)
