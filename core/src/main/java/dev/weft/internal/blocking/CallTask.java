@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
  * Overview: one blocking call and its promise. State machine, moved by CAS:
  *
  *   QUEUED --runner begins--> RUNNING --call returns--> DONE
- *   QUEUED --cancel/timeout--> DROPPED            (the adapter frees its slot; never runs)
+ *   QUEUED --cancel hook--> DROPPED               (the adapter frees its slot; never runs)
+ *   QUEUED --timeout--> DROPPING --slot freed--> DROPPED
  *   RUNNING --cancel/timeout--> INTERRUPTING --interrupt sent--> INTERRUPTED --call returns--> DONE
  *
  * The interrupt handshake: a canceller interrupts the runner only inside INTERRUPTING, and the
@@ -30,7 +31,11 @@ import java.util.concurrent.TimeoutException;
  * runner frees it (owner.released) before it completes the promise; a timeout drops a waiting call
  * before it fails the promise; a cancel drops it in the cancel hook, which runs before callbacks
  * and before cancel() returns. So a caller that calls again as soon as its future completes finds
- * room, and stats read then no longer count the call as running or queued.
+ * room, and stats read then no longer count the call as running or queued. The timer drops in two
+ * steps (DROPPING, then DROPPED once the slot is free) because its drop and its fail() are apart:
+ * a cancel() that wins the promise in between finds DROPPING and waits for DROPPED (the timer is a
+ * few instructions from it) before its callbacks run; with one step it found DROPPED, ran them and
+ * returned while the slot was still taken (found by CallTaskModelCheckTest).
  *
  * Timer: set by the submitter after admission (or by the direct adapter just before the call
  * runs). The submitter writes `timer` then reads the result; the runner completes the promise then
@@ -55,6 +60,7 @@ final class CallTask<T> implements Runnable {
   static final int INTERRUPTED = 3;
   static final int DONE = 4;
   static final int DROPPED = 5;
+  static final int DROPPING = 6;
   private static final VarHandle STATE;
 
   static {
@@ -118,9 +124,13 @@ final class CallTask<T> implements Runnable {
     // A waiting call is dropped before its future fails, so its slot is free when its caller learns
     // of the timeout (as a returning call frees its slot first). Dropping cannot wrongly pre-empt a
     // completion: while QUEUED, only a cancel can complete the promise, and a cancel drops it too.
-    boolean dropped = STATE.compareAndSet(this, QUEUED, DROPPED);
+    boolean dropped = STATE.compareAndSet(this, QUEUED, DROPPING);
     if (dropped) {
-      owner.dropped(this);
+      try {
+        owner.dropped(this);
+      } finally {
+        state = DROPPED; // a cancel() waiting in stopWork() may go on
+      }
     }
     TimeoutException timeout = new TimeoutException("blocking call on " + owner.describe() + " did not complete within "
         + Throwables.formatNanos(timeoutNanos) + "; it was "
@@ -142,6 +152,8 @@ final class CallTask<T> implements Runnable {
           owner.dropped(this);
           return;
         }
+      } else if (current == DROPPING) {
+        Thread.onSpinWait(); // the timer is between its drop and freeing the slot: a few instructions
       } else if (current == RUNNING) {
         if (owner.settings.interruptOnCancel()) {
           interruptRunner();
