@@ -17,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  *
  *   QUEUED --runner begins--> RUNNING --call returns--> DONE
  *   QUEUED --cancel hook--> DROPPED               (the adapter frees its slot; never runs)
- *   QUEUED --timeout--> DROPPING --slot freed--> DROPPED
+ *   QUEUED --timeout or shutdown--> DROPPING --slot freed--> DROPPED
  *   RUNNING --cancel/timeout--> INTERRUPTING --interrupt sent--> INTERRUPTED --call returns--> DONE
  *
  * The interrupt handshake: a canceller interrupts the runner only inside INTERRUPTING, and the
@@ -184,10 +184,14 @@ final class CallTask<T> implements Runnable {
    * @return false if the call had begun (or was dropped) already
    */
   boolean abortBeforeStart(String message) {
-    if (!STATE.compareAndSet(this, QUEUED, DROPPED)) {
+    if (!STATE.compareAndSet(this, QUEUED, DROPPING)) {
       return false;
     }
-    owner.dropped(this);
+    try {
+      owner.dropped(this);
+    } finally {
+      state = DROPPED; // as the timer drops: a cancel() racing this fail() waits for the free slot
+    }
     if (promise.fail(new CancellationException(message))) {
       owner.metrics.cancelled.increment();
     }
