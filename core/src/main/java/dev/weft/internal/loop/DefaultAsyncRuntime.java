@@ -9,6 +9,7 @@ import dev.weft.blocking.BlockingAdapter;
 import dev.weft.internal.blocking.AdapterRegistry;
 import dev.weft.internal.ForWeftModules;
 import dev.weft.internal.Throwables;
+import dev.weft.internal.detect.BlockingCallDetector;
 import dev.weft.internal.watchdog.LoopWatchdog;
 import dev.weft.metrics.LoopMetrics;
 import dev.weft.metrics.RuntimeMetrics;
@@ -18,7 +19,9 @@ import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -66,6 +69,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
   private final WeftEventLoopGroup group;
   private final List<LoopImpl> loops;
   private final LoopWatchdog watchdog;
+  private final BlockingCallDetector blockingCallDetector; // null unless detection is on
   private final AdapterRegistry adapters = new AdapterRegistry();
   private final BlockingAdapter defaultAdapter;
   private final AtomicInteger state = new AtomicInteger(OPEN);
@@ -101,10 +105,35 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     }
     this.defaultAdapter = firstAdapter;
     awaitWarmUps(warmUps);
+    // before the watchdog: starting a JFR stream can stall the loops once, which is not a block
+    this.blockingCallDetector = startBlockingCallDetector();
     this.watchdog = new LoopWatchdog(settings.name() + "-watchdog", loops, settings.watchdogInterval(),
         settings.blockedThreshold(), adapters::checkSlowCalls);
     watchdog.start();
     OPEN_RUNTIMES.add(this);
+  }
+
+  private BlockingCallDetector startBlockingCallDetector() {
+    if (settings.blockingCallDetection() == null) {
+      return null;
+    }
+    Map<Long, String> loopThreads = new HashMap<>();
+    for (LoopImpl loop : loops) {
+      Thread thread = loop.thread();
+      if (thread != null) {
+        loopThreads.put(thread.getId(), loop.name());
+      }
+    }
+    return BlockingCallDetector.start(settings.name(), loopThreads, settings.blockingCallDetection());
+  }
+
+  /**
+   * The blocking-call detector, for {@code BlockingCalls}.
+   *
+   * @return the detector, or {@code null} if detection is off
+   */
+  public BlockingCallDetector blockingCallDetector() {
+    return blockingCallDetector;
   }
 
   /** Waits (bounded) for the loops' warm-ups, so the watchdog's first pings do not time them. */
@@ -248,6 +277,9 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     if (state.compareAndSet(OPEN, SHUTTING_DOWN)) {
       OPEN_RUNTIMES.remove(this);
       watchdog.stop();
+      if (blockingCallDetector != null) {
+        blockingCallDetector.stop(); // returns at once; the calls recorded so far are still delivered
+      }
       // Adapters first: they refuse new calls at once, and the calls they accepted finish while
       // the loops still run, so their results land on their home loops.
       adapters.closeAll();
@@ -279,11 +311,12 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     boolean watchdogStopped = watchdog.awaitStop(TimeUnit.SECONDS.toNanos(1));
+    boolean detectorStopped = blockingCallDetector == null || blockingCallDetector.awaitStop(TimeUnit.SECONDS.toNanos(4));
     boolean threadsEnded = terminated && awaitLoopThreadsEnded(deadline);
     if (terminated) {
       state.set(TERMINATED);
     }
-    return threadsEnded && watchdogStopped && adaptersStopped;
+    return threadsEnded && watchdogStopped && adaptersStopped && detectorStopped;
   }
 
   /** Waits until every loop thread has ended; Netty reports termination just before that. */
