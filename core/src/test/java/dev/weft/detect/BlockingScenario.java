@@ -158,11 +158,19 @@ abstract class BlockingScenario implements AutoCloseable {
     MonitorEnter() {
       super(Kind.MONITOR_ENTER, "dev.weft.detect.BlockingScenario$MonitorEnter.block");
       holder.start();
+      try {
+        // here, not in block(): waiting on the loop would be a blocking call of its own
+        if (!held.await(10, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the holder did not take the monitor");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
 
     @Override
-    void block() throws InterruptedException {
-      held.await();
+    void block() {
       synchronized (lock) {
         lock.notifyAll(); // anything, once the monitor is ours
       }

@@ -17,12 +17,15 @@ import java.util.List;
  *   whose caller (the first frame outside the JDK) is Netty's channel or buffer code cannot have
  *   waited for the peer; a long one was preempted, not blocked. A user's blocking socket call
  *   inside a handler has the user's class as its caller and is still reported.
+ * - Class loading. The first use of a class reads it from its jar (jdk.FileRead under
+ *   ClassLoader.loadClass / jdk.internal.loader frames): once per class, the JVM's doing, not a
+ *   call the user can move to an adapter. (A static initialiser that blocks is still reported.)
  * - Shutdown. Netty's quiet period sleeps in SingleThreadEventExecutor.confirmShutdown, and Weft's
  *   LoopTaskQueue.close locks its stranded list; both run only while the runtime stops (the
  *   detector also ignores events that begin after it was told to stop).
  */
 
-/** Recognises the JFR events a loop causes itself: its idle wait, its non-blocking channel I/O, its shutdown. */
+/** Recognises the JFR events a loop causes itself: its idle wait, its non-blocking channel I/O, class loading, its shutdown. */
 final class LoopOwnWaits {
   private static final String NETTY_SELECTOR = "io.netty.channel.nio.SelectedSelectionKeySetSelector";
   private static final String NETTY_QUIET_PERIOD = "io.netty.util.concurrent.SingleThreadEventExecutor";
@@ -40,7 +43,7 @@ final class LoopOwnWaits {
   static boolean isOwn(Kind kind, List<Frame> frames) {
     for (Frame frame : frames) {
       String type = frame.type();
-      if (isJdkSelector(type) || type.equals(NETTY_SELECTOR) || type.equals(WEFT_TASK_QUEUE)
+      if (isJdkSelector(type) || type.equals(NETTY_SELECTOR) || type.equals(WEFT_TASK_QUEUE) || isClassLoading(frame)
           || (type.equals(NETTY_QUIET_PERIOD) && frame.method().equals("confirmShutdown"))) {
         return true;
       }
@@ -50,6 +53,11 @@ final class LoopOwnWaits {
       return caller != null && (caller.type().startsWith("io.netty.channel.") || caller.type().startsWith("io.netty.buffer."));
     }
     return false;
+  }
+
+  private static boolean isClassLoading(Frame frame) {
+    return frame.type().startsWith("jdk.internal.loader.")
+        || (frame.type().equals("java.lang.ClassLoader") && frame.method().equals("loadClass"));
   }
 
   private static boolean isJdkSelector(String type) {
