@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,14 +42,17 @@ import org.slf4j.LoggerFactory;
  *   4. it is not the loop's own machinery (LoopOwnWaits: decided by the stack, not by duration),
  *   5. no frame of its stack is allowed by the user.
  * The first event of a call site (kind + first frame outside the JDK) creates its record and is
- * reported: a WARN with the stack, a dev.weft.BlockingCall JFR event. Later ones only count.
+ * reported: a WARN with the stack, a dev.weft.BlockingCall JFR event (committed by a short-lived
+ * thread of its own: JFR drops events committed on its stream thread). Later ones only count.
  * At most MAX_SITES records; later new sites are counted in `droppedSites` and logged once.
  *
  * Delivery: JFR hands events to the stream about once a second. awaitDelivered() commits a
  * DeliveryMarkerEvent with a fresh token and waits until the stream thread sees it. A blocking
  * call's event is committed before the call returns, so an event of a call that ended before the
  * marker was committed is in the same flush as the marker or an earlier one, and the ordered
- * stream dispatches it first: when the marker arrives, the records include it.
+ * stream dispatches it first: when the marker arrives, the records include it. The marker's
+ * waiters are released through the event committer, so the JFR events of the sites reported
+ * before it have been committed too.
  *
  * States: RUNNING -> STOPPING (stop(): stopAt set, a final marker committed) -> CLOSED (the final
  * marker arrived, or 3 s passed; a short-lived daemon thread closes the stream and completes
@@ -73,6 +79,8 @@ public final class BlockingCallDetector {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final RecordingStream stream;
+  /** Commits the dev.weft.BlockingCall events; at most one thread, gone when idle; at most MAX_SITES tasks. */
+  private final ThreadPoolExecutor eventCommitter;
   private volatile Instant stopAt; // null while running; events that begin later are ignored
   private long droppedSites; // stream thread only
 
@@ -83,6 +91,11 @@ public final class BlockingCallDetector {
     this.thresholdNanos = settings.threshold().toNanos();
     this.allowList = new AllowList(settings.allowed());
     this.stream = new RecordingStream();
+    this.eventCommitter = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(MAX_SITES), task -> {
+      Thread thread = new Thread(task, runtimeName + "-blocking-call-events");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /**
@@ -176,15 +189,23 @@ public final class BlockingCallDetector {
         + "BlockingCallDetection.allow(\"{}\"). Reported once per call site; the stack:{}", loop, runtimeName, kind,
         Throwables.formatNanos(nanos), Throwables.formatNanos(thresholdNanos), callSite,
         caller != null ? caller.type() + "." + caller.method() : "the.Class.method", trace);
-    BlockingCallEvent jfr = new BlockingCallEvent();
-    if (jfr.shouldCommit()) {
-      jfr.runtime = runtimeName;
-      jfr.loop = loop;
-      jfr.kind = kind.name();
-      jfr.callSite = callSite;
-      jfr.blockedMicros = TimeUnit.NANOSECONDS.toMicros(nanos);
-      jfr.callStack = trace.toString();
-      jfr.commit();
+    String callStack = trace.toString();
+    try {
+      // JFR drops events committed on its own stream thread: commit from another one
+      eventCommitter.execute(() -> {
+        BlockingCallEvent jfr = new BlockingCallEvent();
+        if (jfr.shouldCommit()) {
+          jfr.runtime = runtimeName;
+          jfr.loop = loop;
+          jfr.kind = kind.name();
+          jfr.callSite = callSite;
+          jfr.blockedMicros = TimeUnit.NANOSECONDS.toMicros(nanos);
+          jfr.callStack = callStack;
+          jfr.commit();
+        }
+      });
+    } catch (RejectedExecutionException stopped) {
+      LOG.debug("runtime '{}': no JFR event for the call site {}: the detector has stopped", runtimeName, callSite);
     }
   }
 
@@ -206,7 +227,17 @@ public final class BlockingCallDetector {
     if (event.getLong("detector") != id) {
       return; // another runtime's marker
     }
-    Map<Long, CompletableFuture<Void>> arrived = markers.headMap(event.getLong("token"), true);
+    long token = event.getLong("token");
+    try {
+      // through the committer, after the JFR events of the sites reported before the marker
+      eventCommitter.execute(() -> completeMarkersUpTo(token));
+    } catch (RejectedExecutionException stopped) {
+      completeMarkersUpTo(token);
+    }
+  }
+
+  private void completeMarkersUpTo(long token) {
+    Map<Long, CompletableFuture<Void>> arrived = markers.headMap(token, true);
     arrived.values().forEach(marker -> marker.complete(null));
     arrived.clear();
   }
@@ -275,6 +306,7 @@ public final class BlockingCallDetector {
         LOG.debug("runtime '{}': the blocking-call detector closes without its last delivery", runtimeName, notDelivered);
       } finally {
         stream.close();
+        eventCommitter.shutdown(); // the events queued so far are still committed
         closed.complete(null);
       }
     }, runtimeName + "-blocking-calls-stop");
