@@ -267,7 +267,8 @@ public final class BlockingCallDetector {
       throw new IllegalStateException("awaiting blocking-call reports would block loop " + Thread.currentThread().getName()
           + ": call it from a test or another thread that is not a loop");
     }
-    CompletableFuture<Void> done = stopping.get() ? closed : commitMarker();
+    // after stop, closing is the last delivery: a marker committed as the stream closes never arrives
+    CompletableFuture<?> done = stopping.get() ? closed : CompletableFuture.anyOf(commitMarker(), closed);
     try {
       done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException impossible) {
@@ -308,6 +309,8 @@ public final class BlockingCallDetector {
         stream.close();
         eventCommitter.shutdown(); // the events queued so far are still committed
         closed.complete(null);
+        markers.values().forEach(marker -> marker.complete(null)); // their waiters also wait for `closed`
+        markers.clear();
       }
     }, runtimeName + "-blocking-calls-stop");
     closer.setDaemon(true);
