@@ -2,6 +2,7 @@ package dev.weft;
 
 import dev.weft.blocking.AdapterSpec;
 import dev.weft.blocking.Adapters;
+import dev.weft.blocking.BlockingCallDetection;
 import dev.weft.future.Future;
 import dev.weft.internal.SettingChecks;
 import dev.weft.internal.Throwables;
@@ -33,6 +34,7 @@ public final class AsyncRuntimeBuilder {
   private UnhandledFailureHandler unhandledFailureHandler;
   private AdapterSpec defaultAdapter = Adapters.boundedPool("blocking");
   private final List<AdapterSpec> bulkheads = new ArrayList<>();
+  private BlockingCallDetection blockingCallDetection; // null: as the system properties say
 
   AsyncRuntimeBuilder() {}
 
@@ -135,6 +137,23 @@ public final class AsyncRuntimeBuilder {
   }
 
   /**
+   * Reports blocking calls made on the loops as they happen (socket and file I/O,
+   * {@code Thread.sleep}, contended {@code synchronized}, {@code Object.wait},
+   * {@code LockSupport.park}), from JDK Flight Recorder events streamed in-process: once per call
+   * site, as a WARN on the logger {@code dev.weft.blocking-calls} with the stack, with counts in
+   * {@link dev.weft.metrics.BlockingCalls#of}. Default: off, unless the system property
+   * {@code weft.detectBlockingCalls} is {@code true}. See {@link BlockingCallDetection}.
+   *
+   * @param detection the detector's settings, e.g. {@code BlockingCallDetection.enabled()}
+   * @return this builder
+   */
+  public AsyncRuntimeBuilder detectBlockingCalls(BlockingCallDetection detection) {
+    this.blockingCallDetection = Objects.requireNonNull(detection,
+        "detectBlockingCalls must not be null: pass BlockingCallDetection.enabled()");
+    return this;
+  }
+
+  /**
    * Checks the settings and starts a runtime.
    *
    * @return a started runtime; close it when done
@@ -190,7 +209,8 @@ public final class AsyncRuntimeBuilder {
       }
     }
     return new RuntimeSettings(name, loops, watchdogInterval, blockedThreshold, shutdownGracePeriod,
-        unhandledFailureHandler, List.copyOf(adapters));
+        unhandledFailureHandler, List.copyOf(adapters),
+        blockingCallDetection != null ? blockingCallDetection : BlockingCallDetection.fromSystemProperties());
   }
 
   /** As {@link SettingChecks#checkRange(String, Duration, Duration, Duration)}, with durations as people read them. */

@@ -10,6 +10,7 @@ import dev.weft.internal.ForWeftModules;
 import dev.weft.internal.Throwables;
 import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.blocking.AdapterRegistry;
+import dev.weft.internal.detect.BlockingCallDetector;
 import dev.weft.internal.watchdog.LoopWatchdog;
 import dev.weft.metrics.LoopMetrics;
 import dev.weft.metrics.RuntimeMetrics;
@@ -19,7 +20,9 @@ import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +71,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
   private final WeftEventLoopGroup group;
   private final List<LoopImpl> loops;
   private final LoopWatchdog watchdog;
+  private final BlockingCallDetector blockingCallDetector; // null unless detection is on
   private final AdapterRegistry adapters = new AdapterRegistry();
   private final BlockingAdapter defaultAdapter;
   private final AtomicInteger state = new AtomicInteger(OPEN);
@@ -103,10 +107,35 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     }
     this.defaultAdapter = firstAdapter;
     awaitWarmUps(warmUps);
+    // before the watchdog: starting a JFR stream can stall the loops once, which is not a block
+    this.blockingCallDetector = startBlockingCallDetector();
     this.watchdog = new LoopWatchdog(settings.name() + "-watchdog", loops, settings.watchdogInterval(),
         settings.blockedThreshold(), adapters::checkSlowCalls);
     watchdog.start();
     OPEN_RUNTIMES.add(this);
+  }
+
+  private BlockingCallDetector startBlockingCallDetector() {
+    if (settings.blockingCallDetection() == null) {
+      return null;
+    }
+    Map<Long, String> loopThreads = new HashMap<>();
+    for (LoopImpl loop : loops) {
+      Thread thread = loop.thread();
+      if (thread != null) {
+        loopThreads.put(thread.getId(), loop.name());
+      }
+    }
+    return BlockingCallDetector.start(settings.name(), loopThreads, settings.blockingCallDetection());
+  }
+
+  /**
+   * The blocking-call detector, for {@code BlockingCalls}.
+   *
+   * @return the detector, or {@code null} if detection is off
+   */
+  public BlockingCallDetector blockingCallDetector() {
+    return blockingCallDetector;
   }
 
   /** Waits (bounded) for the loops' warm-ups, so the watchdog's first pings do not time them. */
@@ -250,6 +279,9 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     if (state.compareAndSet(OPEN, SHUTTING_DOWN)) {
       OPEN_RUNTIMES.remove(this);
       watchdog.stop();
+      if (blockingCallDetector != null) {
+        blockingCallDetector.stop(); // returns at once; the calls recorded so far are still delivered
+      }
       // Adapters first, while the loops still run, so every future they settle does so on its
       // home loop: they refuse new calls and fail the waiting ones at once; the running ones get
       // the grace period, then their futures fail and their threads are interrupted.
@@ -285,11 +317,12 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     boolean watchdogStopped = watchdog.awaitStop(TimeUnit.SECONDS.toNanos(1));
+    boolean detectorStopped = blockingCallDetector == null || blockingCallDetector.awaitStop(TimeUnit.SECONDS.toNanos(4));
     boolean threadsEnded = terminated && awaitLoopThreadsEnded(deadline);
     if (terminated) {
       state.set(TERMINATED);
     }
-    return threadsEnded && watchdogStopped && adaptersStopped;
+    return threadsEnded && watchdogStopped && adaptersStopped && detectorStopped;
   }
 
   /**

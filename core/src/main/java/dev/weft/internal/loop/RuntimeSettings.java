@@ -2,6 +2,7 @@ package dev.weft.internal.loop;
 
 import dev.weft.UnhandledFailureHandler;
 import dev.weft.blocking.AdapterSpec;
+import dev.weft.blocking.BlockingCallDetection;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,6 +16,7 @@ import java.util.List;
  * @param shutdownGracePeriod how long {@code close()} lets queued work run
  * @param unhandledFailureHandler the handler, or {@code null} for the default (SLF4J ERROR)
  * @param adapters the default adapter first, then the bulkheads
+ * @param blockingCallDetection the blocking-call detector's settings, or {@code null} if it is off
  */
 public record RuntimeSettings(
     String name,
@@ -23,4 +25,5 @@ public record RuntimeSettings(
     Duration blockedThreshold,
     Duration shutdownGracePeriod,
     UnhandledFailureHandler unhandledFailureHandler,
-    List<AdapterSpec> adapters) {}
+    List<AdapterSpec> adapters,
+    BlockingCallDetection blockingCallDetection) {}

@@ -1,0 +1,2 @@
+/** What the blocking-call detector costs a running service: {@link dev.weft.benchmarks.detect.DetectorOverheadBenchmark}. */
+package dev.weft.benchmarks.detect;
