@@ -206,4 +206,15 @@ public final class HeldCallAdapter extends AdapterBase {
   boolean awaitTermination(long nanos) {
     return true;
   }
+
+  @Override
+  void abortWaitingCalls() {} // the model holds its one call itself: shutdown is not part of it
+
+  @Override
+  void abortRunningCalls() {}
+
+  @Override
+  java.util.List<Thread> liveThreads() {
+    return java.util.List.of();
+  }
 }
