@@ -96,15 +96,17 @@ class BoundedPoolSpinPolicyTest {
     assertThat(policy.window()).as("the window at start: spinBeforePark").isEqualTo(LONG_SPIN.toNanos());
 
     // Calls that come well after a spin would have given up: each spin ends empty and halves the
-    // window; below an eighth of spinBeforePark it closes (5 ms, 2.5, 1.25, 0.625, then 0).
-    for (int call = 0; call < 4; call++) {
+    // window; below an eighth of spinBeforePark it closes (5 ms, 2.5, 1.25, 0.625, then 0). A spin
+    // preempted on a busy machine closes it at once.
+    for (int call = 0; call < 4 && policy.window() > 0; call++) {
       long emptyBefore = emptySpins(policy);
       pool.call(() -> 1).join(WAIT);
       Polling.await("the spin after call " + call + " ends empty", WAIT, () -> emptySpins(policy) > emptyBefore,
           () -> "window " + policy.window() + " ns");
       callLaterThanASpinWouldWait();
     }
-    assertThat(policy.window()).as("window after 4 spins that found nothing").isZero();
+    assertThat(policy.window()).as("window after 4 spins that found nothing (%d preempted)", policy.spinsPreempted())
+        .isZero();
     long spinsWhenClosed = policy.spins();
     for (int call = 0; call < 5; call++) {
       pool.call(() -> 1).join(WAIT);

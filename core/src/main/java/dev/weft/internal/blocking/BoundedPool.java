@@ -48,8 +48,8 @@ import org.jctools.queues.MpmcArrayQueue;
  * thread while `threads` is below maxThreads (on the signalling thread, as ThreadPoolExecutor's
  * submitter does); else every worker is busy and one will poll the call when it finishes.
  * Spinning (SpinPolicy): an idle worker may poll for a while before it parks, but never with one
- * available CPU, at most half the CPUs' worth of workers at once, and only while recent spins found
- * calls.
+ * available CPU, at most half the CPUs' worth of workers at once, only while recent spins found
+ * calls, and not after a spinner was preempted (the CPUs are wanted by others).
  *
  * No lost wake-up. (1) A submitter enqueues, then increments `entries`, then reads the coming
  * counts (each step a full fence). (2) A coming worker stops counting itself before it polls, and
@@ -373,23 +373,33 @@ public final class BoundedPool extends AdapterBase {
       }
       spinPolicy.spinBegins();
       CallTask<?> task = null;
+      boolean preempted = false;
       try {
         long deadline = idleSince + window;
+        long now = System.nanoTime();
         do {
           task = queue.poll(); // not take(): its hand-on would count us as coming still
           if (task != null) {
             break;
           }
           Thread.onSpinWait();
-        } while (System.nanoTime() - deadline < 0);
+          long before = now;
+          now = System.nanoTime();
+          preempted |= now - before > SpinPolicy.PREEMPTED_NANOS; // see SpinPolicy: no core to spare
+        } while (now - deadline < 0);
       } finally {
         spinning.decrementAndGet();
       }
-      if (task == null) {
+      if (preempted) {
+        spinPolicy.spinPreempted();
+      } else if (task == null) {
         spinPolicy.spinFoundNothing();
+      } else {
+        spinPolicy.spinFoundWork();
+      }
+      if (task == null) {
         return null;
       }
-      spinPolicy.spinFoundWork();
       // Only now that we no longer count as coming: a call offered right behind ours must wake
       // another worker, not wait for us to finish this one.
       handOnWakeUp();

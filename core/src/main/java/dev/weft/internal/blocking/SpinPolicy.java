@@ -23,6 +23,12 @@ import java.util.concurrent.atomic.LongAdder;
  *   one whose calls come rarely stops after a few empty spins. (HotSpot's adaptive spinning on
  *   contended monitors moves its spin duration the same way: success lengthens it, failure
  *   shortens it.)
+ * - No core to spare after all. On a machine busy with other work, a spinner is preempted: two
+ *   successive clock reads of its spin loop lie more than PREEMPTED_NANOS apart, which no iteration
+ *   of the loop takes by itself. The spinner's core was wanted by another thread (the loop, or
+ *   another process), so the spin closes the window at once, whether or not it found a call; a
+ *   quick wake-up reopens it, and the next preempted spin closes it again, so on an oversubscribed
+ *   machine workers mostly park.
  *
  * Races: `window` is a volatile written without CAS. Concurrent outcomes may overwrite each other;
  * every value written is one of the last outcomes' verdicts, so the policy lags by a spin at most.
@@ -36,11 +42,15 @@ import java.util.concurrent.atomic.LongAdder;
  * come within the spin. Thread-safe. Public only so that tests can see its counters.
  */
 public final class SpinPolicy {
+  /** A gap between two clock reads of a spin loop longer than this means the spinner was preempted. */
+  static final long PREEMPTED_NANOS = 20_000;
+
   private final long maxWindow; // spinBeforePark, nanoseconds; 0: never spin
   private final int maxSpinners; // 0 with one CPU
   private volatile long window; // how long a spin lasts now; 0: park at once
   private final LongAdder spins = new LongAdder(); // spins begun
   private final LongAdder spinsThatFoundWork = new LongAdder();
+  private final LongAdder spinsPreempted = new LongAdder();
 
   /**
    * A policy for one pool.
@@ -95,6 +105,12 @@ public final class SpinPolicy {
     window = halved < maxWindow / 8 ? 0 : halved;
   }
 
+  /** A spin was preempted: the CPUs are wanted by other threads, so stop spinning for now. */
+  void spinPreempted() {
+    spinsPreempted.increment();
+    window = 0;
+  }
+
   /**
    * A parked worker was woken for a call.
    *
@@ -122,5 +138,14 @@ public final class SpinPolicy {
    */
   public long spinsThatFoundWork() {
     return spinsThatFoundWork.sum();
+  }
+
+  /**
+   * Spins during which the spinner was preempted.
+   *
+   * @return the count
+   */
+  public long spinsPreempted() {
+    return spinsPreempted.sum();
   }
 }
