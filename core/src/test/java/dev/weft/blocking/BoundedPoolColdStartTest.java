@@ -40,7 +40,8 @@ class BoundedPoolColdStartTest {
         calls.add(pool.call(gate.call(i)));
         // Not one thread per step of a cascade (the worker started for call 1 starting the next):
         // the submitter starts a thread for each call that finds none idle or on its way.
-        assertThat(pool.stats().threads()).as("threads once call %d has been submitted", i + 1).isEqualTo(i + 1);
+        AdapterStats stats = pool.stats();
+        assertThat(stats.threads()).as("threads once call %d has been submitted: %s", i + 1, stats).isEqualTo(i + 1);
       }
     } finally {
       gate.open();
