@@ -36,7 +36,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * writes {@code benchmarks/results/<timestamp>/}: JMH's JSON, the table as Markdown and an SVG bar
  * chart of the adapters.
  *
- * <p>Arguments: {@code --quick} (the default), {@code --full} or {@code --smoke} choose the
+ * <p>Arguments: {@code --quick} (the default), {@code --full}, {@code --smoke} or {@code --adapters} choose the
  * {@link Profile}; every other argument goes to JMH as on its command line and wins over the
  * profile ({@code -f 2}, {@code -p work=noop}, a benchmark regexp, ...). Giving benchmark regexps
  * replaces the profile's list and skips the pinned run. The results directory's parent is
@@ -44,10 +44,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * system property.
  *
  * <p>Two runs: the main one (every profile benchmark, with the CPU-time and GC profilers), then the
- * latency suite again with each JMH fork pinned to CPU 0 through {@code taskset -c 0}, where a
- * design that spins while waiting has no spare core to spin on.
+ * latency suite again with each JMH fork pinned to CPU {@value #PINNED_CPU} through {@code taskset}, and
+ * told so with {@code -XX:ActiveProcessorCount=1} (the JDK reads the affinity mask too; the flag
+ * makes it explicit): there a design that spins while waiting has no spare core to spin on.
  */
 public final class BenchMain {
+  /** The CPU of the pinned run. */
+  static final int PINNED_CPU = 1;
+
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   private BenchMain() {}
@@ -55,7 +59,7 @@ public final class BenchMain {
   /**
    * Runs the main job.
    *
-   * @param args {@code --quick}, {@code --full} or {@code --smoke}, then JMH options
+   * @param args {@code --quick}, {@code --full}, {@code --smoke} or {@code --adapters}, then JMH options
    */
   public static void main(String[] args) {
     System.exit(run(args));
@@ -75,6 +79,9 @@ public final class BenchMain {
         case "--smoke":
           profile = Profile.SMOKE;
           break;
+        case "--adapters":
+          profile = Profile.ADAPTERS;
+          break;
         default:
           jmhArgs.add(arg);
       }
@@ -87,7 +94,7 @@ public final class BenchMain {
       return 2;
     }
     if (command.shouldHelp()) {
-      System.out.println("usage: benchmarks.jar [--quick | --full | --smoke] [JMH options]\n");
+      System.out.println("usage: benchmarks.jar [--quick | --full | --smoke | --adapters] [JMH options]\n");
       try {
         command.showHelp();
       } catch (IOException e) {
@@ -126,7 +133,8 @@ public final class BenchMain {
         .orElse("available"));
     header.add("StructuredTaskScope row: " + JdkFeatures.structuredTaskScopeMissing()
         .map(reason -> "unavailable, " + reason).orElse("available (preview API: its fork runs with --enable-preview)"));
-    header.add("pinned run: " + (pinnedRun ? "the latency suite again under taskset -c 0"
+    header.add("pinned run: " + (pinnedRun ? "the latency suite again under taskset -c " + PINNED_CPU
+        + " with -XX:ActiveProcessorCount=1"
         : pinnedMissing.map(reason -> "skipped, " + reason)
             .orElse(userIncludes ? "skipped (benchmarks chosen on the command line)" : "none in this profile")));
     header.add("results: " + directory);
@@ -144,7 +152,8 @@ public final class BenchMain {
           .result(directory.resolve("jmh-main.json").toString())
           .build()).run();
       if (pinnedRun) {
-        System.out.println("== run 2 of 2: the latency suite pinned to CPU 0 (taskset -c 0)");
+        System.out.println("== run 2 of 2: the latency suite pinned to CPU " + PINNED_CPU + " (taskset -c " + PINNED_CPU
+            + ")");
         Path launcher = pinnedLauncher(directory, jvm);
         pinned = new Runner(options(command, profile, profile.pinnedIncludes(), profile.pinnedParams(), false)
             .jvm(launcher.toString())
@@ -259,10 +268,11 @@ public final class BenchMain {
     return Optional.of("taskset is not installed (Debian package util-linux)");
   }
 
-  /** A launcher that JMH uses as its JVM: the real one, pinned to CPU 0. */
+  /** A launcher that JMH uses as its JVM: the real one, pinned to one CPU and told it has one. */
   private static Path pinnedLauncher(Path directory, String jvm) throws IOException {
     Path launcher = directory.resolve("pinned-java.sh");
-    Files.writeString(launcher, "#!/bin/sh\nexec taskset -c 0 '" + jvm.replace("'", "'\\''") + "' \"$@\"\n",
+    Files.writeString(launcher, "#!/bin/sh\nexec taskset -c " + PINNED_CPU + " '" + jvm.replace("'", "'\\''")
+        + "' -XX:ActiveProcessorCount=1 \"$@\"\n",
         StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     return launcher;

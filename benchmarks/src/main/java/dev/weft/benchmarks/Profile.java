@@ -14,6 +14,10 @@ import java.util.Map;
  *       measured; about half an hour.
  *   <li>{@code smoke} ({@code --smoke}): a few benchmarks, one 100 ms iteration, failing on any
  *       error; for CI, so that the benchmarks cannot rot. Its numbers mean nothing.
+ *   <li>{@code adapters} ({@code --adapters}): the adapter round trip and the 64-in-flight
+ *       throughput, no-op and 100 µs sleeping calls, once unpinned and once pinned to one CPU, with
+ *       the quick profile's timing; about 8 minutes on 2 cores. The question of the bounded pool's
+ *       hand-off: is it cheap with and without a spare core?
  * </ul>
  *
  * @param name the profile's name
@@ -35,10 +39,15 @@ record Profile(String name, int forks, int warmupIterations, int warmupMillis, i
   private static final List<String> EVERYTHING = List.of("dev\\.weft\\.benchmarks\\..*Benchmark\\.");
   private static final List<String> LATENCY = List.of("AdapterRoundTripBenchmark\\.", "LoopHopBenchmark\\.");
   private static final Map<String, List<String>> NOOP = Map.of("work", List.of("noop"));
+  private static final List<String> ADAPTER_SUITES =
+      List.of("AdapterRoundTripBenchmark\\.", "AdapterThroughputBenchmark\\.");
 
   static final Profile QUICK = new Profile("quick", 1, 2, 500, 4, 500, EVERYTHING, Map.of(), LATENCY, NOOP, false);
 
   static final Profile FULL = new Profile("full", 2, 5, 1000, 5, 1000, EVERYTHING, Map.of(), LATENCY, NOOP, false);
+
+  static final Profile ADAPTERS = new Profile("adapters", 1, 2, 500, 4, 500, ADAPTER_SUITES, Map.of(),
+      ADAPTER_SUITES, Map.of(), false);
 
   static final Profile SMOKE = new Profile("smoke", 1, 0, 100, 1, 100,
       List.of("AdapterRoundTripBenchmark\\.", "MapChainBenchmark\\.",

@@ -9,12 +9,27 @@ import java.time.Duration;
 /**
  * Settings of a bounded pool of platform threads, the default kind of adapter.
  *
- * <p>Threads start on demand, one per call that finds no idle thread, up to {@code maxThreads}
- * (unlike {@code ThreadPoolExecutor}, which grows only once its queue is full); then calls wait in
- * a lock-free queue of at most {@code maxQueue}; beyond that they are rejected. An idle thread
- * polls for {@code spinBeforePark} before it parks (waking a parked thread costs tens of
- * microseconds on a VM; spinning trades CPU for latency), and stops after {@code keepAlive}.
- * Idle threads are woken most-recently-idle first, so a light load is served by few, warm threads.
+ * <p>Threads start on demand: a call that finds more calls waiting than threads idle, starting or
+ * about to poll wakes or starts one more, up to {@code maxThreads}, so a burst of {@code maxThreads}
+ * calls has that many threads running within the time it takes to start them (unlike
+ * {@code ThreadPoolExecutor}, which grows past its core size only once its queue is full). Then
+ * calls wait in a lock-free queue of at most {@code maxQueue}; beyond that they are rejected. A
+ * service that knows its burst at boot can start threads with the pool ({@code prestartThreads}).
+ * Idle threads are woken most-recently-idle first, so a light load is served by few, warm threads;
+ * a thread idle for {@code keepAlive} stops.
+ *
+ * <p>Spinning: waking a parked thread costs tens of microseconds on a VM, so an idle thread may poll
+ * for up to {@code spinBeforePark} before it parks, trading CPU for latency. The pool spins only
+ * where that pays: never when the JVM has one CPU (the spinner would take the core that the caller
+ * needs to submit the next call), with at most half the CPUs' worth of threads at once, and only
+ * while recent spins found calls; after a few empty spins idle threads park at once, until a call
+ * again comes within the spin.
+ *
+ * <p>Counts in {@link AdapterStats} and in the rejection message: a call accepted while fewer than
+ * {@code maxThreads} calls run has a thread (one running, starting or being woken for it) and is
+ * counted as starting, not queued; {@code queued} counts only calls beyond the threads, so it never
+ * exceeds {@code maxQueue}. A cold pool given more calls than it holds says so: {@code (0/8 running,
+ * 8 starting, 16/16 queued)}.
  *
  * <p>Sizing: by Little's law, threads needed = calls per second x seconds per call. A JDBC pool of
  * 20 connections needs no more than 20 threads; more only queue inside the driver's pool.
@@ -61,13 +76,28 @@ public final class BoundedPoolBuilder implements AdapterSpec {
   }
 
   /**
-   * How long an idle thread polls for work before parking. Default 50 µs; 0 parks at once.
+   * The longest an idle thread polls for work before parking. Default 50 µs; 0 parks at once. The
+   * pool spins less, or not at all, where a spin would not pay (one CPU, calls that come rarely):
+   * see the class description.
    *
    * @param spin 0 to 10 ms
    * @return this builder
    */
   public BoundedPoolBuilder spinBeforePark(Duration spin) {
     settings.spinBeforePark(spin);
+    return this;
+  }
+
+  /**
+   * Threads started with the pool, before any call, for a service that knows its first burst. They
+   * stop after {@code keepAlive} if no call comes, as any idle thread does. Default 0: threads start
+   * on demand.
+   *
+   * @param prestartThreads 0 to {@code maxThreads}, checked when the pool is built
+   * @return this builder
+   */
+  public BoundedPoolBuilder prestartThreads(int prestartThreads) {
+    settings.prestartThreads(prestartThreads);
     return this;
   }
 

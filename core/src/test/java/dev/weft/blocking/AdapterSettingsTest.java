@@ -53,6 +53,15 @@ class AdapterSettingsTest {
   }
 
   @Test
+  void prestartThreadsMustBeBetween0AndMaxThreads() {
+    assertThatThrownBy(() -> Adapters.boundedPool("p").maxThreads(8).prestartThreads(9).build(runtime))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("bounded-pool 'p': prestartThreads must be between 0 and 8 (maxThreads) (was 9)");
+    assertThatThrownBy(() -> Adapters.boundedPool("p").prestartThreads(-1).build(runtime))
+        .hasMessageContaining("prestartThreads").hasMessageContaining("(was -1)");
+  }
+
+  @Test
   void aNullDurationIsNamed() {
     assertThatThrownBy(() -> Adapters.boundedPool("p").keepAlive(null).build(runtime))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keepAlive").hasMessageContaining("(was null)");

@@ -3,6 +3,9 @@ package dev.weft.blocking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.AsyncRuntime;
+import dev.weft.internal.blocking.AdapterKind;
+import dev.weft.internal.blocking.AdapterSettings;
+import dev.weft.internal.blocking.BoundedPool;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +35,8 @@ class BoundedPoolWakeUpStressTest {
         .bulkhead(pool("retire", 3, Duration.ZERO, RETIRE_QUICKLY))
         .bulkhead(pool("eager", 1, Duration.ZERO, FOREVER))
         .bulkhead(pool("eager-retire", 1, Duration.ZERO, RETIRE_QUICKLY))
+        .bulkhead(pool("wide", 24, Duration.ZERO, FOREVER))
+        .bulkhead(pool("wide-spin", 24, Duration.ofNanos(20_000), FOREVER))
         .build();
   }
 
@@ -57,6 +62,26 @@ class BoundedPoolWakeUpStressTest {
   @Test
   void everyCallOfEveryBurstRunsWhenIdleWorkersRetireWithinAMillisecond() throws Exception {
     assertThat(WakeUpBursts.run(runtime.adapter("retire"), 20_000, BUDGET, 1_500)).as("rounds").isGreaterThan(20);
+  }
+
+  @Test
+  void everyCallOfEveryBurstRunsWhenEachCallWakesOrStartsItsOwnWorker() throws Exception {
+    // 24 threads for bursts of 24: submitters wake parked workers (or start threads) side by side
+    assertThat(WakeUpBursts.run(runtime.adapter("wide"), 20_000, BUDGET, 1_500)).as("rounds").isGreaterThan(20);
+  }
+
+  @Test
+  void everyCallOfEveryBurstRunsWhenManyWorkersAreWokenWhileOneSpins() throws Exception {
+    assertThat(WakeUpBursts.run(runtime.adapter("wide-spin"), 20_000, BUDGET, 1_500)).as("rounds")
+        .isGreaterThan(20);
+  }
+
+  @Test
+  void everyCallOfEveryBurstRunsOnOneCpuWhereNoWorkerSpins() throws Exception {
+    BoundedPool oneCpu = BoundedPool.start(runtime, AdapterSettings.builder("one-cpu", AdapterKind.BOUNDED_POOL)
+        .maxConcurrency(3).maxQueue(64).keepAlive(FOREVER).availableProcessors(1).build());
+    assertThat(WakeUpBursts.run(oneCpu, 20_000, BUDGET, 1_500)).as("rounds").isGreaterThan(20);
+    assertThat(oneCpu.spinPolicy().spins()).as("spins on one CPU").isZero();
   }
 
   @Test

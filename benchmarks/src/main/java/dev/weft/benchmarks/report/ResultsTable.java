@@ -88,7 +88,8 @@ public final class ResultsTable {
     boolean pinnedHeading = false;
     for (Section section : sections) {
       if (section.pinned() && !pinnedHeading) {
-        out.append("## Pinned to one CPU (taskset -c 0): the same latency questions, every thread on one core\n\n");
+        out.append("## Pinned to one CPU (taskset, -XX:ActiveProcessorCount=1): the same questions, every thread on one "
+            + "core\n\n");
         pinnedHeading = true;
       }
       appendSection(out, section);
@@ -109,6 +110,7 @@ public final class ResultsTable {
     lines.add(fasterThan(section("AdapterThroughputBenchmark", "work=noop", false),
         "bounded pool throughput with 64 in flight >= 1.2x ThreadPoolExecutor (no-op call)", "weftPool",
         List.of("threadPoolExecutor"), 1.2));
+    lines.addAll(handOffTargets());
     for (String chain : List.of("MapChainBenchmark", "FlatMapChainBenchmark")) {
       lines.add(futureTarget(section(chain, "", false), Catalog.title(chain)));
     }
@@ -117,6 +119,44 @@ public final class ResultsTable {
         "HTTP client requests/s with 64 in flight >= the JDK HttpClient's (with fewer threads: see the log)", "weft",
         List.of("jdk", "jdkFixedPool"), 1.0));
     return lines;
+  }
+
+  /** The bounded pool's hand-off targets (issues 13 and 20), unpinned and pinned to one CPU. */
+  private List<String> handOffTargets() {
+    List<String> lines = new ArrayList<>();
+    lines.add(fasterThan(section("AdapterRoundTripBenchmark", "work=noop", false),
+        "bounded pool round trip unpinned >= 2x Vert.x executeBlocking (no-op call)", "weftPool", List.of("vertx"),
+        2.0));
+    for (boolean pinned : List.of(false, true)) {
+      String where = pinned ? ", pinned to one CPU" : ", unpinned";
+      Optional<Section> roundTrip = section("AdapterRoundTripBenchmark", "work=noop", pinned);
+      if (pinned) {
+        lines.add(fasterThan(roundTrip,
+            "bounded pool round trip" + where + " within 1.2x of the fastest peer (no-op call)", "weftPool",
+            roundTrip.flatMap(Section::fastestPeer).map(row -> List.of(row.key())).orElse(List.of("vertx")),
+            1 / 1.2));
+      }
+      lines.add(cpuNoMoreThan(roundTrip, "bounded pool CPU per no-op call" + where
+          + " <= 1.5x ThreadPoolExecutor's (round trip)", "weftPool", "threadPoolExecutor", 1.5));
+      lines.add(fasterThan(section("AdapterThroughputBenchmark", "work=park100us", pinned),
+          "bounded pool throughput with 64 sleeping (100 µs) calls in flight" + where
+              + " >= 1.0x ThreadPoolExecutor", "weftPool", List.of("threadPoolExecutor"), 1.0));
+    }
+    return lines;
+  }
+
+  private static String cpuNoMoreThan(Optional<Section> maybe, String target, String weftKey, String peerKey,
+      double allowed) {
+    Optional<Row> weft = maybe.flatMap(section -> section.row(weftKey));
+    Optional<Row> peer = maybe.flatMap(section -> section.row(peerKey));
+    if (weft.isEmpty() || peer.isEmpty() || Double.isNaN(weft.get().cpuNanosPerOp())
+        || Double.isNaN(peer.get().cpuNanosPerOp())) {
+      return "- " + target + ": **not measured** in this run";
+    }
+    double ratio = weft.get().cpuNanosPerOp() / peer.get().cpuNanosPerOp();
+    return String.format(Locale.ROOT, "- %s: **%s** (%.2fx: %s against %s of CPU per call)", target,
+        ratio <= allowed ? "met" : "missed", ratio, Numbers.duration(weft.get().cpuNanosPerOp()),
+        Numbers.duration(peer.get().cpuNanosPerOp()));
   }
 
   private static String fasterThan(Optional<Section> maybe, String target, String weftKey, List<String> peers,

@@ -97,6 +97,26 @@ abstract class AdapterBase implements BlockingAdapter {
   /** Calls waiting now. */
   abstract int queued();
 
+  /**
+   * Calls running, handed to a thread that is starting or waking, and waiting, read together so
+   * that a message's figures add up.
+   *
+   * @return the counts
+   */
+  Occupancy occupancy() {
+    return new Occupancy(metrics.active(), 0, queued());
+  }
+
+  /**
+   * What an adapter holds at one moment.
+   *
+   * @param running calls running (at most maxConcurrency)
+   * @param starting calls handed to a thread that is starting or being woken (running + starting
+   *     is at most maxConcurrency)
+   * @param queued calls waiting for a busy thread (at most maxQueue)
+   */
+  record Occupancy(int running, int starting, int queued) {}
+
   /** Live threads of the adapter. */
   abstract int threads();
 
@@ -164,12 +184,14 @@ abstract class AdapterBase implements BlockingAdapter {
    */
   RejectedException reject(boolean clogged) {
     metrics.rejected.increment();
-    int running = metrics.active();
-    int waiting = queued();
+    Occupancy occupancy = occupancy();
+    int running = occupancy.running();
+    int waiting = occupancy.queued();
     RejectedException rejected = closed
         ? new RejectedException(describe() + " is closed: it accepts no more calls")
         : new RejectedException(describe() + " is saturated (" + running + "/" + settings.maxConcurrency()
-            + " running, " + waiting + "/" + settings.maxQueue() + " queued"
+            + " running, " + (occupancy.starting() > 0 ? occupancy.starting() + " starting, " : "")
+            + waiting + "/" + settings.maxQueue() + " queued"
             + (clogged ? ", and its queue is full of calls cancelled or timed out while they waited, which its busy "
                 + "threads have not cleared yet" : "")
             + "); raise " + settings.kind().concurrencySetting()

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param spinNanos idle polling before parking (pool)
  * @param interruptOnCancel whether cancel interrupts a running call
  * @param slowCallNanos run time past which a call is reported
+ * @param prestartThreads threads started with the pool (pool)
+ * @param availableProcessors the CPUs the pool's spin policy counts on (pool)
  */
 public record AdapterSettings(
     String name,
@@ -27,7 +29,9 @@ public record AdapterSettings(
     long keepAliveNanos,
     long spinNanos,
     boolean interruptOnCancel,
-    long slowCallNanos) {
+    long slowCallNanos,
+    int prestartThreads,
+    int availableProcessors) {
 
   /** The most calls any adapter lets wait. */
   public static final int MAX_QUEUE = 1_000_000;
@@ -53,6 +57,8 @@ public record AdapterSettings(
     private Duration spinBeforePark = Duration.ofNanos(50_000);
     private boolean interruptOnCancel = true;
     private Duration slowCallThreshold = Duration.ofSeconds(10);
+    private int prestartThreads;
+    private int availableProcessors; // 0: Runtime.availableProcessors() at build()
 
     private Builder(String name, AdapterKind kind) {
       this.name = name;
@@ -99,6 +105,23 @@ public record AdapterSettings(
       return this;
     }
 
+    public Builder prestartThreads(int value) {
+      prestartThreads = value;
+      return this;
+    }
+
+    /**
+     * The CPUs the pool's spin policy counts on, instead of {@link Runtime#availableProcessors()}:
+     * for tests of the policy, so that one CPU can be given on any machine.
+     *
+     * @param value 1 or more
+     * @return this builder
+     */
+    public Builder availableProcessors(int value) {
+      availableProcessors = value;
+      return this;
+    }
+
     /**
      * Validates every setting.
      *
@@ -113,8 +136,12 @@ public record AdapterSettings(
       checkRange(owner + "keepAlive", keepAlive, Duration.ofMillis(1), SettingChecks.MAX_DURATION);
       checkRange(owner + "spinBeforePark", spinBeforePark, Duration.ZERO, Duration.ofMillis(10));
       checkRange(owner + "slowCallThreshold", slowCallThreshold, Duration.ofMillis(1), SettingChecks.MAX_DURATION);
+      checkRange(owner + "prestartThreads", prestartThreads, 0, maxConcurrency,
+          " (" + kind.concurrencySetting() + ")");
+      int processors = availableProcessors == 0 ? Runtime.getRuntime().availableProcessors() : availableProcessors;
+      checkRange(owner + "availableProcessors", processors, 1, 1 << 16);
       return new AdapterSettings(name, kind, maxConcurrency, maxQueue, keepAlive.toNanos(), spinBeforePark.toNanos(),
-          interruptOnCancel, slowCallThreshold.toNanos());
+          interruptOnCancel, slowCallThreshold.toNanos(), prestartThreads, processors);
     }
   }
 }

@@ -28,28 +28,46 @@ import org.jctools.queues.MpmcArrayQueue;
  * calls are rejected below the bound, with a message that says why. (A known limit: lifting it
  * needs removal from the middle of the queue, which JCTools' array queues do not offer.)
  *
- * Wake-up (no lock on the submit path): `entries` counts queue entries offered and not yet taken.
- * The submitter whose increment finds it at zero signals; later submitters of a burst do not,
- * because a worker that takes an entry and still finds entries counted signals in turn (the
- * cascade), so a burst costs the submitter - often a loop - one wake-up, not one per call, and
- * workers ramp up one after another while calls keep waiting. (If a worker takes an entry before
- * its submitter counted it, the count dips below zero and nobody signals for it: none is needed,
- * since that worker holds the call and polls again when it ends.)
- * A signalled worker counts as spinning from the signal until its first poll, so while one
- * wake-up is in flight nobody issues another (as Go's scheduler does with its spinning threads).
- * Signalling: a submitter that sees a spinning worker
- * is done (the spinner will poll the call; at most half the cores' worth of workers spin, so
- * spinning never starves the loops). Otherwise it pops idle workers (a
- * Treiber stack, so the most recently idle - warmest - worker is woken first) until one moves
- * PARKED -> SIGNALLED by CAS, and unparks it. If none is idle, it counts the workers that will
- * poll soon anyway (spinning, or started and not yet polling); only if more calls wait than that
- * does it start a thread, while `threads` is below maxThreads. Else every worker is busy and one
- * will poll the call when it finishes.
+ * Counts an operator reads: of the calls accepted and not running, those that fit in the free
+ * threads (maxThreads - running) are "starting": a thread is being started or woken for each (see
+ * Wake-up); only the rest are "queued", so queued never exceeds maxQueue and running + starting
+ * never exceeds maxThreads. A cold pool given maxThreads + maxQueue calls at once reads
+ * "0/8 running, 8 starting, 16/16 queued", not "24/16 queued".
  *
- * No lost wake-up: a worker going idle first publishes itself (decrements `spinning`, pushes its
- * node, both full fences), then polls the queue once more before parking. A submitter enqueues
- * (a full fence) before it reads the stack. So either the submitter sees the worker, or the worker
- * sees the call.
+ * Wake-up (no lock on the submit path): `entries` counts queue entries offered and not yet taken;
+ * `coming` workers are those that will poll the queue soon without being told: `spinning` ones and
+ * `waking` ones (started or signalled, not yet polled). A submitter that finds more entries than
+ * coming workers signals one more worker; so does a worker that takes an entry and still finds
+ * more entries than coming workers (the hand-on). So a burst of n calls onto idle workers wakes
+ * (or starts) n workers at once, as ThreadPoolExecutor does below its core size, instead of one
+ * after another: an earlier version signalled only for the first call of a burst and let each
+ * woken worker wake the next, and a burst then ramped up at one thread start or wake-up (tens of
+ * microseconds, milliseconds on a cold JVM) per worker. A submitter that finds enough coming
+ * workers issues no system call, so calls that follow each other closely onto a spinning worker
+ * cost the submitter (often a loop) nothing but the enqueue.
+ * Signalling: pop idle workers (a Treiber stack, so the most recently idle - warmest - worker is
+ * woken first) until one moves PARKED -> SIGNALLED by CAS, and unpark it; if none is idle, start a
+ * thread while `threads` is below maxThreads (on the signalling thread, as ThreadPoolExecutor's
+ * submitter does); else every worker is busy and one will poll the call when it finishes.
+ * Spinning (SpinPolicy): an idle worker may poll for a while before it parks, but never with one
+ * available CPU, at most half the CPUs' worth of workers at once, only while recent spins found
+ * calls, and not after a spinner was preempted (the CPUs are wanted by others).
+ *
+ * No lost wake-up. (1) A submitter enqueues, then increments `entries`, then reads the coming
+ * counts (each step a full fence). (2) A coming worker stops counting itself before it polls, and
+ * a worker that takes an entry decrements `entries` after it stopped counting, then does the
+ * hand-on check. (3) A worker going idle first publishes itself (pushes its node, a full fence),
+ * then polls the queue once more before parking. Now take a call C enqueued by submitter S. If S
+ * signals, it pops a worker published before, or starts one, or finds every thread busy: each of
+ * those polls. If S does not signal, it saw some worker W counted as coming; W stops counting after
+ * S's read, so W's poll comes after C's enqueue: W takes C, or takes another entry D. Taking D, W
+ * decrements `entries` (which still counts C, incremented before S's read) and signals unless it
+ * sees enough other coming workers, to which the same argument applies; every step takes an entry,
+ * so the chain ends with C taken. A worker that stops spinning without a call publishes itself and
+ * polls once more (3), so it cannot park past C either; a submitter that reads the stack after that
+ * push (1 comes before the read) finds it. Either the submitter sees the worker, or the worker sees
+ * the call. Over-counting coming workers (a worker read both as waking and, a moment later, as
+ * spinning) only defers the signal to that worker's hand-on; under-counting costs a spare wake-up.
  *
  * Stale nodes: a worker that finds work on that last poll leaves its node in the stack; the node
  * is skipped (its worker is not PARKED, or the same worker is parked again, which is as good).
@@ -59,20 +77,21 @@ import org.jctools.queues.MpmcArrayQueue;
  * signal it after) and, if calls arrived meanwhile, signals for them before leaving. It decrements
  * `threads` before it looks at the queue, and a submitter enqueues before it reads `threads`, so a
  * submitter that saw the pool full is covered by the retiring worker's look.
+ *
+ * Pre-start: prestartThreads workers are started with the pool; they go idle as any worker does and
+ * retire after keepAlive unless calls keep them.
  */
 
 /** A bounded pool of platform threads. */
 public final class BoundedPool extends AdapterBase {
-  /** At most this many idle workers spin at once; the others park at once. */
-  private static final int MAX_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-
   private final MpmcArrayQueue<CallTask<?>> queue;
   private final int bound; // maxThreads + maxQueue
+  private final SpinPolicy spinPolicy;
   private final AtomicInteger load = new AtomicInteger(); // accepted, not finished
   private final AtomicInteger threads = new AtomicInteger(); // live workers (incl. starting)
   private final AtomicInteger entries = new AtomicInteger(); // queue entries offered, not yet taken
   private final AtomicInteger spinning = new AtomicInteger(); // workers polling before parking
-  private final AtomicInteger starting = new AtomicInteger(); // workers started, not yet polling
+  private final AtomicInteger waking = new AtomicInteger(); // workers started or signalled, not yet polled
   private final AtomicReference<IdleNode> idle = new AtomicReference<>(); // LIFO stack of idle workers
   private final AtomicInteger threadNumbers = new AtomicInteger();
   private final Set<Worker> workers = ConcurrentHashMap.newKeySet(); // for slow-call checks
@@ -81,6 +100,7 @@ public final class BoundedPool extends AdapterBase {
     super(runtime, settings);
     this.bound = settings.maxConcurrency() + settings.maxQueue();
     this.queue = new MpmcArrayQueue<>(Math.max(2, 2 * bound));
+    this.spinPolicy = new SpinPolicy(settings.spinNanos(), settings.availableProcessors());
   }
 
   /**
@@ -94,7 +114,20 @@ public final class BoundedPool extends AdapterBase {
     DefaultAsyncRuntime owner = DefaultAsyncRuntime.of(runtime, "a bounded pool");
     BoundedPool pool = new BoundedPool(owner, settings);
     owner.adapters().register(pool);
+    for (int i = 0; i < settings.prestartThreads(); i++) {
+      pool.threads.incrementAndGet();
+      pool.startWorker();
+    }
     return pool;
+  }
+
+  /**
+   * The pool's spin policy, for tests and diagnostics.
+   *
+   * @return the policy
+   */
+  public SpinPolicy spinPolicy() {
+    return spinPolicy;
   }
 
   @Override
@@ -113,13 +146,17 @@ public final class BoundedPool extends AdapterBase {
       load.decrementAndGet();
       throw reject(true); // the queue is full of dropped calls not yet skipped
     }
-    if (entries.getAndIncrement() == 0) {
-      signalWork(); // the queue was empty: nobody is coming for ours unless we call
+    if (entries.incrementAndGet() > coming()) {
+      signalWork(); // more calls wait than workers are coming: bring one more (see Overview: wake-up)
     }
-    // else a call waits ahead of ours: whoever takes it sees ours counted and signals (cascade)
   }
 
-  /** Takes the next queue entry, and hands the wake-up on if more entries wait. */
+  /** Workers that will poll the queue soon without a signal. */
+  private int coming() {
+    return spinning.get() + waking.get();
+  }
+
+  /** Takes the next queue entry, and hands the wake-up on if more entries wait than workers come. */
   private CallTask<?> take() {
     CallTask<?> task = queue.poll();
     if (task != null) {
@@ -128,25 +165,19 @@ public final class BoundedPool extends AdapterBase {
     return task;
   }
 
-  /** A worker took an entry: if more wait, it signals for them (the cascade). */
+  /** A worker (no longer counted as coming) took an entry: if more wait than workers come, signal. */
   private void handOnWakeUp() {
-    if (entries.decrementAndGet() > 0) {
+    if (entries.decrementAndGet() > coming()) {
       signalWork();
     }
   }
 
+  /** Wakes an idle worker, or starts one below maxThreads; else every worker is busy. */
   private void signalWork() {
-    if (spinning.get() > 0) {
-      return; // a spinner will poll the call: no wake-up system call (see Overview: no lost wake-up)
-    }
     for (IdleNode top; (top = idle.get()) != null; ) {
       if (idle.compareAndSet(top, top.next) && top.worker.signal()) {
         return;
       }
-    }
-    // Spinning and starting workers will poll soon: start another only for calls beyond them.
-    if (load.get() - metrics.active() <= spinning.get() + starting.get()) {
-      return;
     }
     for (int live; (live = threads.get()) < settings.maxConcurrency(); ) {
       if (threads.compareAndSet(live, live + 1)) {
@@ -156,17 +187,18 @@ public final class BoundedPool extends AdapterBase {
     }
   }
 
+  /** Starts a worker already counted in {@code threads}. */
   private void startWorker() {
     Worker worker = new Worker();
     Thread thread = new Thread(worker, threadNamePrefix() + threadNumbers.getAndIncrement());
     thread.setDaemon(true);
     thread.setUncaughtExceptionHandler(this::reportUncaught);
     worker.thread = thread;
-    starting.incrementAndGet();
+    waking.incrementAndGet(); // the worker stops counting itself before its first poll
     try {
       thread.start();
     } catch (Throwable cannotStart) { // OutOfMemoryError: unable to create native thread
-      starting.decrementAndGet();
+      waking.decrementAndGet();
       threads.decrementAndGet();
       throw cannotStart;
     }
@@ -184,7 +216,16 @@ public final class BoundedPool extends AdapterBase {
 
   @Override
   int queued() {
-    return load.get() - metrics.active();
+    return occupancy().queued();
+  }
+
+  @Override
+  Occupancy occupancy() {
+    int running = metrics.active();
+    int waiting = Math.max(0, load.get() - running);
+    int freeThreads = Math.max(0, settings.maxConcurrency() - running);
+    int starting = Math.min(waiting, freeThreads); // see Overview: counts an operator reads
+    return new Occupancy(running, starting, waiting - starting);
   }
 
   @Override
@@ -280,13 +321,13 @@ public final class BoundedPool extends AdapterBase {
     Thread thread; // set before start
     volatile CallTask<?> current; // the call running now, for slow-call checks
     private volatile int state = RUNNING;
-    private boolean countedAsSpinning; // woken by signal(), which counted us in `spinning`; own thread only
+    private boolean countedAsWaking = true; // counted in `waking` (by startWorker or signal()); own thread only
+    private long idleSince; // System.nanoTime() when this worker last found no call; own thread only
 
     /** Wakes this worker if it is parked; false if it is not (a stale node). */
     boolean signal() {
       if (STATE.compareAndSet(this, PARKED, SIGNALLED)) {
-        // the woken worker counts as spinning until its first poll: one wake-up in flight at a time
-        spinning.incrementAndGet();
+        waking.incrementAndGet(); // coming until its first poll: see Overview, wake-up
         LockSupport.unpark(thread);
         return true;
       }
@@ -296,7 +337,6 @@ public final class BoundedPool extends AdapterBase {
     @Override
     public void run() {
       workers.add(this);
-      starting.decrementAndGet();
       boolean retired = false;
       try {
         for (CallTask<?> task; (task = nextTask()) != null; ) {
@@ -332,11 +372,13 @@ public final class BoundedPool extends AdapterBase {
     /** The next call to run, or null when this worker retires. */
     private CallTask<?> nextTask() {
       for (;;) {
-        stopCountingAsSpinning(); // before take(): its cascade must not mistake us for a spinner
+        stopCountingAsWaking(); // before take(): its hand-on must not count us as coming
         CallTask<?> task = take();
-        if (task == null) {
-          task = spin();
+        if (task != null) {
+          return task;
         }
+        idleSince = System.nanoTime();
+        task = spin();
         if (task != null) {
           return task;
         }
@@ -346,40 +388,55 @@ public final class BoundedPool extends AdapterBase {
       }
     }
 
-    private void stopCountingAsSpinning() {
-      if (countedAsSpinning) {
-        countedAsSpinning = false;
-        spinning.decrementAndGet();
+    private void stopCountingAsWaking() {
+      if (countedAsWaking) {
+        countedAsWaking = false;
+        waking.decrementAndGet();
       }
     }
 
+    /** Polls for the spin policy's window, if it lets this worker spin; the call found, or null. */
     private CallTask<?> spin() {
-      long spinNanos = settings.spinNanos();
-      if (spinNanos == 0) {
+      long window = spinPolicy.window();
+      if (window == 0) {
         return null;
       }
-      if (spinning.incrementAndGet() > MAX_SPINNERS) {
+      if (spinning.incrementAndGet() > spinPolicy.maxSpinners()) {
         spinning.decrementAndGet(); // enough spinners: more would only take CPU from the loops
         return null;
       }
+      spinPolicy.spinBegins();
       CallTask<?> task = null;
+      boolean preempted = false;
       try {
-        long deadline = System.nanoTime() + spinNanos;
+        long deadline = idleSince + window;
+        long now = System.nanoTime();
         do {
-          task = queue.poll(); // not take(): its cascade would see us still spinning and wake nobody
+          task = queue.poll(); // not take(): its hand-on would count us as coming still
           if (task != null) {
             break;
           }
           Thread.onSpinWait();
-        } while (System.nanoTime() - deadline < 0);
+          long before = now;
+          now = System.nanoTime();
+          preempted |= now - before > SpinPolicy.PREEMPTED_NANOS; // see SpinPolicy: no core to spare
+        } while (now - deadline < 0);
       } finally {
         spinning.decrementAndGet();
       }
-      if (task != null) {
-        // Only now that we no longer count as a spinner: a call offered right behind ours must wake
-        // another worker, not wait for us to finish this one.
-        handOnWakeUp();
+      if (preempted) {
+        spinPolicy.spinPreempted();
+      } else if (task == null) {
+        spinPolicy.spinFoundNothing();
+      } else {
+        spinPolicy.spinFoundWork();
       }
+      if (task == null) {
+        return null;
+      }
+      // Only now that we no longer count as coming: a call offered right behind ours must wake
+      // another worker, not wait for us to finish this one.
+      handOnWakeUp();
       return task;
     }
 
@@ -393,7 +450,7 @@ public final class BoundedPool extends AdapterBase {
         // a call arrived (or the pool closed) while we published ourselves: do not park
         if (!STATE.compareAndSet(this, PARKED, RUNNING)) {
           state = RUNNING; // a submitter signalled us meanwhile; its call is ours to take
-          countedAsSpinning = true;
+          countedAsWaking = true;
         }
         return stayUnlessClosedAndDrained();
       }
@@ -410,8 +467,9 @@ public final class BoundedPool extends AdapterBase {
         Thread.interrupted(); // a stray interrupt would turn parkNanos into a busy loop
         LockSupport.parkNanos(BoundedPool.this, remaining);
       }
-      countedAsSpinning = true; // signalled: the signaller counted us as spinning
+      countedAsWaking = true; // signalled: the signaller counted us in `waking`
       state = RUNNING;
+      spinPolicy.wokenAfter(System.nanoTime() - idleSince);
       return stayUnlessClosedAndDrained();
     }
 
@@ -426,7 +484,7 @@ public final class BoundedPool extends AdapterBase {
 
     /** Leaves the pool, handing on a wake-up if a call slipped in meanwhile. */
     private void retire() {
-      stopCountingAsSpinning();
+      stopCountingAsWaking();
       state = RETIRED;
       threads.decrementAndGet();
       if (!queue.isEmpty()) {
