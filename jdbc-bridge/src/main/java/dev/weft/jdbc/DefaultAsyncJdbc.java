@@ -47,8 +47,7 @@ final class DefaultAsyncJdbc extends AbstractJdbcOperations implements AsyncJdbc
           + " does not tell its maximum pool size (it has no public int getMaximumPoolSize(), as HikariCP has); set"
           + " JdbcOptions.builder().maxConnections(n) to the number of connections it can give at once");
     }
-    JdbcBridge bridge = new JdbcBridge(runtime, dataSource, options.name(), maxConnections, options.maxQueue(),
-        options.fetchSize());
+    JdbcBridge bridge = new JdbcBridge(runtime, dataSource, options, maxConnections);
     return new DefaultAsyncJdbc(bridge, null);
   }
 

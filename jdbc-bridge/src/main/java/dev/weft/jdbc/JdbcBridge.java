@@ -8,6 +8,9 @@ import dev.weft.blocking.BlockingAdapter;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.LoopImpl;
 import dev.weft.internal.loop.LoopThread;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -25,29 +28,34 @@ final class JdbcBridge {
   final String name;
   final int maxConnections;
   final int fetchSize;
+  final long holdWorkerNanos; // a transaction's worker waits this long for its next step; 0: not at all
+  final long abortConnectionNanos; // an abandoned transaction's connection is aborted after this
   final ConnectionGate gate;
   final BlockingAdapter statements; // one thread per connection; never rejects while open (see below)
   private final BlockingAdapter canceller; // Statement.cancel() is blocking I/O: never on a loop
 
-  JdbcBridge(AsyncRuntime runtime, DataSource dataSource, String name, int maxConnections, int maxQueue,
-      int fetchSize) {
+  JdbcBridge(AsyncRuntime runtime, DataSource dataSource, JdbcOptions options, int maxConnections) {
     this.runtime = DefaultAsyncRuntime.of(runtime, "the JDBC bridge");
     this.dataSource = dataSource;
-    this.name = name;
+    this.name = options.name();
     this.maxConnections = maxConnections;
-    this.fetchSize = fetchSize;
-    this.gate = new ConnectionGate(name, maxConnections, maxQueue);
+    this.fetchSize = options.fetchSize();
+    this.holdWorkerNanos = options.holdWorkerBetweenStatements().toNanos();
+    this.abortConnectionNanos = options.abortConnectionAfter().toNanos();
+    this.gate = new ConnectionGate(name, maxConnections, options.maxQueue());
     // Each permit holder has at most one call on the adapter at a time; a finishing call may
     // overlap with the next holder's for an instant, hence twice the threads, plus slack.
     this.statements = Adapters.boundedPool(name)
         .maxThreads(maxConnections)
         .maxQueue(2 * maxConnections + 16)
+        .spinBeforePark(options.spinBeforePark())
         .interruptOnCancel(false) // interrupts break drivers' sockets; Statement.cancel() stops the work
         .build(runtime);
     try {
       this.canceller = Adapters.boundedPool(name + "-cancel")
           .maxThreads(Math.min(2, maxConnections))
           .maxQueue(2 * maxConnections + 16)
+          .spinBeforePark(Duration.ZERO) // cancels are rare: never worth a spinning core
           .interruptOnCancel(false)
           .build(runtime);
     } catch (RuntimeException failure) {
@@ -84,6 +92,26 @@ final class JdbcBridge {
     } catch (RejectedException full) {
       LOG.warn("jdbc '{}' could not send Statement.cancel(): {}; the statement runs until it ends or its query"
           + " timeout", name, full.getMessage());
+    }
+  }
+
+  /**
+   * Aborts {@code connection} ({@link Connection#abort}: closes it without waiting for the server),
+   * on the canceller thread. Non-blocking; a failure is logged at DEBUG (the connection is broken
+   * either way, and the pool replaces it).
+   */
+  void abortLater(Connection connection, String why) {
+    try {
+      canceller.run(() -> {
+        try {
+          connection.abort(Runnable::run); // already off the loops: run the abort's work here
+          LOG.warn("jdbc '{}': aborted a connection: {}", name, why);
+        } catch (SQLException | RuntimeException failure) {
+          LOG.debug("jdbc '{}': Connection.abort() failed", name, failure);
+        }
+      });
+    } catch (RejectedException full) {
+      LOG.warn("jdbc '{}' could not abort a connection ({}): {}", name, why, full.getMessage());
     }
   }
 
