@@ -121,6 +121,11 @@ final class DefaultAsyncJdbc extends AbstractJdbcOperations implements AsyncJdbc
     bridge.close();
   }
 
+  /** The connection permits held now (statements, transactions, streams): for tests. */
+  int connectionsInUse() {
+    return bridge.gate.leased();
+  }
+
   /** The earlier of the context's deadline and this view's timeout, from now; null for none. */
   private Deadline deadline() {
     Deadline deadline = Context.current().deadline().orElse(null);

@@ -79,6 +79,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
   private boolean lingering; // the drain waits on this monitor for a step; guarded by this
   private Throwable bodyFailure; // the body's failure once ENDING because of it; guarded by this
   private boolean abortScheduled; // the abort timer was started; guarded by this
+  private End end; // the End step once queued; guarded by this
 
   private volatile Connection connection; // written by steps only; null until Begin got it
   private volatile boolean connectionAborted; // the abort timer aborted it: End's failures are expected
@@ -301,7 +302,8 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
         bodyFailure = failure;
         stopStatements(stopped);
       }
-      startDrain = enqueue(new End(commit, value, failure));
+      end = new End(commit, value, failure);
+      startDrain = enqueue(end);
     }
     cancelAll(stopped);
     if (startDrain) {
@@ -329,6 +331,11 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
       if (phase == ENDED) {
         return;
       }
+      if (phase == ENDING && committing && deadlinePassed && running != end) {
+        end.commit = false; // the commit has not started (a statement the body did not await runs): roll back
+        committing = false;
+        stopStatements(stopped);
+      }
       wasCommitting = phase == ENDING && committing;
       failedBody = bodyFailure;
       if (phase == BEGINNING && lease.abandonIfWaiting()) {
@@ -338,7 +345,8 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
           phase = ENDING;
           committing = false;
           stopStatements(stopped);
-          startDrain = enqueue(new End(false, null, null));
+          end = new End(false, null, null);
+          startDrain = enqueue(end);
         }
         if (!abortScheduled) {
           abortScheduled = true;
@@ -545,7 +553,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
   }
 
   private final class End implements Step {
-    private final boolean commit;
+    private boolean commit; // guarded by DefaultTransaction.this: a deadline may turn a queued commit into a rollback
     private final R value;
     private final Throwable bodyFailure; // null when committing, or when aborted (result already complete)
 
@@ -557,6 +565,10 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
 
     @Override
     public void run() {
+      boolean commit;
+      synchronized (DefaultTransaction.this) {
+        commit = this.commit;
+      }
       Throwable endFailure = null; // the commit's failure, or the rollback's
       if (connection != null) {
         if (autoCommitOff) {

@@ -96,23 +96,23 @@ final class JdbcBridge {
   }
 
   /**
-   * Aborts {@code connection} ({@link Connection#abort}: closes it without waiting for the server),
-   * on the canceller thread. Non-blocking; a failure is logged at DEBUG (the connection is broken
-   * either way, and the pool replaces it).
+   * Aborts {@code connection} ({@link Connection#abort}: closes it without waiting for the server)
+   * on a thread of its own: not on the canceller, whose threads may be the ones waiting for the
+   * same unresponsive server. Aborts are rare (a server silent for abortConnectionAfter) and at
+   * most one per transaction, so at most maxConnections such threads exist. Non-blocking.
    */
   void abortLater(Connection connection, String why) {
-    try {
-      canceller.run(() -> {
-        try {
-          connection.abort(Runnable::run); // already off the loops: run the abort's work here
-          LOG.warn("jdbc '{}': aborted a connection: {}", name, why);
-        } catch (SQLException | RuntimeException failure) {
-          LOG.debug("jdbc '{}': Connection.abort() failed", name, failure);
-        }
-      });
-    } catch (RejectedException full) {
-      LOG.warn("jdbc '{}' could not abort a connection ({}): {}", name, why, full.getMessage());
-    }
+    Thread thread = new Thread(() -> {
+      try {
+        connection.abort(Runnable::run); // already off the loops: do the abort's work here
+        LOG.warn("jdbc '{}': aborted a connection: {}", name, why);
+      } catch (SQLException | RuntimeException failure) {
+        LOG.warn("jdbc '{}': Connection.abort() failed ({}); the connection stays busy until the server answers",
+            name, why, failure);
+      }
+    }, runtime.name() + "-" + name + "-abort");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** The JDBC query timeout for {@code deadline}: whole seconds, rounded up; 0 for none. */
