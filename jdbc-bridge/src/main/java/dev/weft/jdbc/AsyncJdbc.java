@@ -116,6 +116,50 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
   <R> Future<R> inTransaction(IsolationLevel isolation, Function<? super Transaction, ? extends Future<R>> body);
 
   /**
+   * Runs {@code body}, plain blocking JDBC code, in a transaction on one of the bridge's workers,
+   * with the connection's default isolation level.
+   *
+   * @param body the work of the transaction
+   * @param <R> the result type
+   * @return the future of the body's result, after the commit
+   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
+   * @see #inBlockingTransaction(IsolationLevel, BlockingTransactionBody)
+   */
+  <R> Future<R> inBlockingTransaction(BlockingTransactionBody<R> body);
+
+  /**
+   * Runs {@code body}, plain blocking JDBC code (a legacy DAO, say), in a transaction on one of the
+   * bridge's workers: takes a connection (waiting for a permit without a thread, as every call
+   * does), sets the isolation level and turns auto-commit off, calls {@code body} with the
+   * connection, then commits, restores the connection's auto-commit and isolation level and
+   * returns it to the pool. The whole transaction costs one hand-off to a worker and one back to
+   * the caller's loop, whatever the number of statements: the cheapest way through the bridge.
+   *
+   * <ul>
+   *   <li>When the body returns, the transaction commits and the future succeeds with its result;
+   *       if the commit fails, the future fails with the commit's exception (a connection failure
+   *       is marked "outcome unknown": see {@link SqlContext#outcomeUnknown()}).
+   *   <li>When the body throws, the transaction rolls back and the future fails with the body's
+   *       exception, unchanged (a rollback failure attached as suppressed).
+   *   <li>When the future is cancelled, or the deadline (the context's when this method is called,
+   *       or {@link #withTimeout}) passes, the future fails at once ({@code CancellationException},
+   *       {@code TimeoutException}) and the transaction will not commit. The body is not
+   *       interrupted, and its statements are its own, so they are not cancelled on the server:
+   *       give them a query timeout. When the body returns, the transaction rolls back; if the
+   *       worker is still busy {@link JdbcOptions#abortConnectionAfter()} later, the connection is
+   *       aborted, so the body's next JDBC call fails and the connection comes back.
+   * </ul>
+   * The future's callbacks run on the caller's loop; the body runs on a worker and may block.
+   *
+   * @param isolation the isolation level for this transaction
+   * @param body the work of the transaction, on the transaction's connection
+   * @param <R> the result type
+   * @return the future of the body's result, homed on the calling loop
+   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
+   */
+  <R> Future<R> inBlockingTransaction(IsolationLevel isolation, BlockingTransactionBody<R> body);
+
+  /**
    * Streams the rows of a query as a {@link Flow.Publisher}, reading them from the database only
    * as the subscriber requests them.
    *

@@ -92,6 +92,30 @@ final class DefaultAsyncJdbc extends AbstractJdbcOperations implements AsyncJdbc
   }
 
   @Override
+  public <R> Future<R> inBlockingTransaction(BlockingTransactionBody<R> body) {
+    return blockingTransaction(null, body);
+  }
+
+  @Override
+  public <R> Future<R> inBlockingTransaction(IsolationLevel isolation, BlockingTransactionBody<R> body) {
+    return blockingTransaction(Objects.requireNonNull(isolation, "isolation"), body);
+  }
+
+  private <R> Future<R> blockingTransaction(IsolationLevel isolation, BlockingTransactionBody<R> body) {
+    Objects.requireNonNull(body, "body");
+    LoopImpl home = bridge.home();
+    DefaultPromise<R> result = new DefaultPromise<>(home);
+    Deadline deadline = deadline();
+    if (deadline != null && deadline.isExpired()) {
+      result.fail(new TimeoutException("jdbc '" + bridge.name + "': the deadline had passed when the transaction was"
+          + " called; it did not begin"));
+      return result;
+    }
+    new BlockingTransaction<>(bridge, home, isolation, body, result, deadline).start();
+    return result;
+  }
+
+  @Override
   public <T> Flow.Publisher<T> stream(String sql, RowMapper<T> mapper, Object... params) {
     return new RowPublisher<>(bridge, checkSql(sql), copy(params), Objects.requireNonNull(mapper, "mapper"),
         Context.current().deadline().orElse(null), timeout);

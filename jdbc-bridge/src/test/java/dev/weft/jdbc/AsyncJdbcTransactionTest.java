@@ -317,6 +317,19 @@ class AsyncJdbcTransactionTest {
   }
 
   @Test
+  void aCommitFailingWithAConnectionErrorIsReportedAsOutcomeUnknown() {
+    recording.failing.add("commit"); // throws an SQLException of SQLState class 08 (connection exception)
+
+    Future<Integer> failed = jdbc.inTransaction(tx -> transfer(tx, 30));
+
+    assertThatThrownBy(() -> failed.join(TIMEOUT)).isInstanceOf(SQLException.class)
+        .satisfies(failure -> assertThat(SqlContext.of(failure)).hasValueSatisfying(context -> {
+          assertThat(context.outcomeUnknown()).isTrue();
+          assertThat(context.getMessage()).contains("outcome unknown").contains("SQLState 08");
+        }));
+  }
+
+  @Test
   void aFailedBeginFailsWithoutRunningTheBodyAndReturnsTheConnection() {
     recording.failing.add("setAutoCommit");
     AtomicInteger bodies = new AtomicInteger();

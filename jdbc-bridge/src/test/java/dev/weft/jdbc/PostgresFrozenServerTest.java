@@ -63,13 +63,15 @@ class PostgresFrozenServerTest {
 
   @Test
   void transactionsFailAtTheirDeadlineWhileTheServerIsFrozenAndLeakNothingOnceItThaws() throws Exception {
-    open(4, JdbcOptions.builder().name("pg-frozen"));
+    open(4, JdbcOptions.builder().name("pg-frozen").abortConnectionAfter(Duration.ofSeconds(1)));
     List<Timed> transactions = new ArrayList<>();
     FrozenServer frozen;
     try {
       for (int i = 0; i < 8; i++) {
-        // 4 get a connection (and hang in getConnection's check, a statement or the commit), 4 wait for a permit
-        transactions.add(sleepingTransaction(i, jdbc.withTimeout(DEADLINE)));
+        // 4 get a connection (and hang in getConnection's check, a statement or the commit), the rest wait for
+        // a permit; every other one has a blocking body
+        transactions.add(i % 2 == 0 ? sleepingTransaction(i, jdbc.withTimeout(DEADLINE))
+            : sleepingBlockingTransaction(i, jdbc.withTimeout(DEADLINE)));
       }
     } finally {
       frozen = FrozenServer.freeze(postmasterPid); // at once: where each one is, the server hangs
@@ -82,9 +84,11 @@ class PostgresFrozenServerTest {
       frozen.close(); // SIGCONT, whatever happened
     }
     awaitNothingHeld();
+    // (a blocking body's pg_sleep may still run on the server for a client whose connection was aborted:
+    // the server finishes it; what must not exist is a session left inside one of our transactions)
     Polling.await("no server session left inside a transaction", TIMEOUT, () -> adminCount(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            + " AND (state LIKE 'idle in transaction%' OR query LIKE '%" + marker + "%' AND state = 'active')") == 0);
+            + " AND state LIKE 'idle in transaction%'") == 0);
     assertNextTransactionCommits();
     assertThat(adminCount("SELECT count(*) FROM frozen_rows WHERE id < 8"))
         .as("rows of the timed-out transactions (rolled back)").isZero();
@@ -135,6 +139,21 @@ class PostgresFrozenServerTest {
         tx.update("INSERT INTO frozen_rows VALUES (?)", id)
             .flatMap(inserted -> tx.query("SELECT pg_sleep(30) /* " + marker + " */", row -> row.getString(1)))
             .map(rows -> rows.size()));
+    return new Timed(id, startedAt, future);
+  }
+
+  /** The same in a blocking body: plain JDBC on the transaction's connection. */
+  private Timed sleepingBlockingTransaction(int id, AsyncJdbc view) {
+    long startedAt = System.nanoTime();
+    Future<Integer> future = view.inBlockingTransaction(connection -> {
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO frozen_rows VALUES (?)");
+          PreparedStatement sleep = connection.prepareStatement("SELECT pg_sleep(30) /* " + marker + " */")) {
+        insert.setInt(1, id);
+        insert.executeUpdate();
+        sleep.executeQuery().close();
+        return 1;
+      }
+    });
     return new Timed(id, startedAt, future);
   }
 
@@ -200,7 +219,8 @@ class PostgresFrozenServerTest {
       long settled = settledAt.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       assertThat(future.failureNow()).as("transaction %d's failure", id).isInstanceOf(failure);
       if (failure == TimeoutException.class) {
-        assertThat(future.failureNow()).hasMessageContaining("rollback requested");
+        assertThat(future.failureNow()).as("transaction %d's failure", id)
+            .hasMessageMatching("(?s).*(rollback requested|did not begin|outcome is unknown).*");
       }
       assertThat(TimeUnit.NANOSECONDS.toMillis(settled - startedAt))
           .as("ms from calling transaction %d (or cancelling it) to its future failing", id)
