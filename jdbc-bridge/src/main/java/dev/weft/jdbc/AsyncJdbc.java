@@ -93,15 +93,20 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
    *   <li>When the body throws, returns {@code null} or its future fails, statements still waiting
    *       are cancelled, a running one is cancelled on the server, the transaction rolls back,
    *       and then the returned future fails with the body's exception (a rollback failure is
-   *       attached to it as suppressed). Once it has failed, the rows are not there.
+   *       attached to it as suppressed): the future fails after the rollback ran.
    *   <li>When the returned future is cancelled, or the deadline (the context's when this method
-   *       is called, or {@link #withTimeout}) passes, the future fails at once
-   *       ({@code CancellationException}, {@code TimeoutException}); the body's future is
-   *       cancelled, and the running statement cancelled on the server, and the transaction
-   *       rolls back in the background (a rollback that fails then is reported to the runtime's
-   *       unhandled-failure handler). Once the commit has begun, the outcome is the commit's: a
-   *       deadline passing then does not interfere, and a cancel cannot call the commit back (the
-   *       future reports the cancellation although the transaction committed).
+   *       is called, or {@link #withTimeout}) passes, the future fails at that moment
+   *       ({@code CancellationException}, or a {@code TimeoutException} saying "rollback
+   *       requested"), whatever a hung statement or server does; the body's future is cancelled,
+   *       the running statement cancelled on the server, and the transaction rolls back in the
+   *       background (a rollback that fails then is reported to the runtime's unhandled-failure
+   *       handler). If the connection is still busy {@link JdbcOptions#abortConnectionAfter()}
+   *       later, it is aborted ({@link java.sql.Connection#abort}) so that it and its permit come
+   *       back. A commit not yet started is turned into a rollback by the deadline; a COMMIT under
+   *       way cannot be called back: the deadline then fails the future saying its outcome is
+   *       unknown, and a cancel reports the cancellation although the transaction may commit.
+   *   <li>A COMMIT that fails with a connection error may have committed or not: its
+   *       {@link SqlContext} says so ({@link SqlContext#outcomeUnknown()}).
    * </ul>
    * In every case the connection is returned to the pool with the auto-commit and isolation level
    * it had before. The body runs on the returned future's home loop (the caller's), in the
