@@ -7,7 +7,6 @@ import dev.weft.future.Future;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.sql.Connection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * The connection and its saved state are written only by steps; steps run one at a time, and each
  * drain hands over to the next through `this` monitor, so they need no further synchronisation
- * (`connection` is volatile for the abort timer, which only reads it). The body and its callbacks
+ * (`transaction` is volatile for the abort timer, which only reads it). The body and its callbacks
  * run on the home loop; statements may be called from any thread.
  */
 
@@ -81,11 +80,8 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
   private boolean abortScheduled; // the abort timer was started; guarded by this
   private End end; // the End step once queued; guarded by this
 
-  private volatile Connection connection; // written by steps only; null until Begin got it
+  private volatile TransactionConnection transaction; // written by steps only; null until Begin got it
   private volatile boolean connectionAborted; // the abort timer aborted it: End's failures are expected
-  private boolean autoCommitOff; // steps only: the connection is in a transaction of ours
-  private boolean restoreAutoCommit; // steps only
-  private int savedIsolation = -1; // steps only: the level to restore, or -1
 
   private volatile Future<R> bodyFuture; // null until the body returned it
   private volatile ScheduledFuture<?> timer; // the deadline's, or null
@@ -390,10 +386,10 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
         return;
       }
     }
-    Connection busy = connection;
+    TransactionConnection busy = transaction;
     if (busy != null) {
       connectionAborted = true;
-      bridge.abortLater(busy, "its transaction was cancelled or timed out and the server has not answered for "
+      bridge.abortLater(busy.connection, "its transaction was cancelled or timed out and the server has not answered for "
           + TimeUnit.NANOSECONDS.toMillis(bridge.abortConnectionNanos) + " ms"
           + " (abortConnectionAfter)");
     }
@@ -452,19 +448,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
     public void run() {
       Throwable failure = null;
       try {
-        connection = bridge.dataSource.getConnection();
-        if (isolation != null) {
-          int current = connection.getTransactionIsolation();
-          if (current != isolation.jdbcLevel()) {
-            connection.setTransactionIsolation(isolation.jdbcLevel());
-            savedIsolation = current;
-          }
-        }
-        if (connection.getAutoCommit()) {
-          connection.setAutoCommit(false);
-          restoreAutoCommit = true;
-        }
-        autoCommitOff = true;
+        transaction = TransactionConnection.open(bridge.dataSource, isolation);
       } catch (Throwable thrown) {
         failure = thrown;
       }
@@ -529,7 +513,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
       T value = null;
       Throwable failure = null;
       try {
-        value = work.run(connection, guard, JdbcBridge.queryTimeoutSeconds(deadline));
+        value = work.run(transaction.connection, guard, JdbcBridge.queryTimeoutSeconds(deadline));
       } catch (Throwable thrown) {
         failure = thrown;
         if (!StatementWork.isCancellation(thrown)) {
@@ -570,11 +554,10 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
         commit = this.commit;
       }
       Throwable endFailure = null; // the commit's failure, or the rollback's
-      if (connection != null) {
-        if (autoCommitOff) {
-          endFailure = commit ? commit() : rollback();
-        }
-        Throwable closeFailure = restoreAndClose();
+      TransactionConnection ending = transaction;
+      if (ending != null) {
+        endFailure = commit ? ending.commit(bridge.name) : ending.rollback(bridge.name);
+        Throwable closeFailure = ending.restoreAndClose();
         if (closeFailure != null) {
           if (endFailure != null) {
             endFailure.addSuppressed(closeFailure);
@@ -608,59 +591,6 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
         bridge.runtime.reportUnhandled("jdbc '" + bridge.name + "': rolling back a cancelled or timed-out transaction"
             + " failed; the connection was closed", endFailure);
       }
-    }
-
-    private Throwable commit() {
-      try {
-        connection.commit();
-        return null;
-      } catch (Throwable failure) {
-        if (SqlContext.isConnectionFailure(failure)) {
-          SqlContext.attachOutcomeUnknown(failure, bridge.name);
-        } else {
-          SqlContext.attach(failure, bridge.name, "COMMIT");
-        }
-        Throwable rollbackFailure = rollback();
-        if (rollbackFailure != null) {
-          failure.addSuppressed(rollbackFailure);
-        }
-        return failure;
-      }
-    }
-
-    private Throwable rollback() {
-      try {
-        connection.rollback();
-        return null;
-      } catch (Throwable failure) {
-        SqlContext.attach(failure, bridge.name, "ROLLBACK");
-        return failure;
-      }
-    }
-
-    /** Puts back auto-commit and isolation, then closes; always closes. The first failure, or null. */
-    private Throwable restoreAndClose() {
-      Throwable failure = null;
-      try {
-        if (restoreAutoCommit) {
-          connection.setAutoCommit(true);
-        }
-        if (savedIsolation != -1) {
-          connection.setTransactionIsolation(savedIsolation);
-        }
-      } catch (Throwable thrown) {
-        failure = thrown;
-      }
-      try {
-        connection.close();
-      } catch (Throwable thrown) {
-        if (failure == null) {
-          failure = thrown;
-        } else {
-          failure.addSuppressed(thrown);
-        }
-      }
-      return failure;
     }
   }
 }
