@@ -99,7 +99,7 @@ final class BlockingTransaction<R> implements Callable<Void> {
       return; // aborted between the grant and now; the abort released the permit
     }
     try {
-      adapterCall = bridge.statements.call(this);
+      adapterCall = bridge.runHoldingConnection(this::call);
     } catch (RejectedException closed) {
       if (STATE.compareAndSet(this, NOT_STARTED, ABORTED)) {
         lease.release();
@@ -144,7 +144,7 @@ final class BlockingTransaction<R> implements Callable<Void> {
     }
     state = DONE;
     connection = null;
-    lease.release(); // the connection is back in the pool
+    bridge.release(lease); // the connection is back in the pool
     cancel(timer);
     cancel(abortTimer);
     if (commit) {

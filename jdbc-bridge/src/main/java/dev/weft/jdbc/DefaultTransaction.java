@@ -573,7 +573,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
         phase = ENDED;
         committing = commit && endFailure == null;
       }
-      lease.release(); // the connection is back in the pool
+      bridge.release(lease); // the connection is back in the pool
       cancelTimer();
       cancelAbortTimer();
       if (commit) {
