@@ -4,7 +4,11 @@
 #   scripts/postgres.sh start    install Debian's postgresql package if missing, initdb a cluster in a
 #                                temp dir (as a non-root user), start it on a free loopback port and
 #                                create the database `weft` (user `weft`, trust auth, loopback only)
-#   scripts/postgres.sh env      print `export WEFT_PG_URL=...` for the running server: eval "$(scripts/postgres.sh env)"
+#   scripts/postgres.sh env      print `export WEFT_PG_URL=... WEFT_PG_PID=...` for the running server:
+#                                eval "$(scripts/postgres.sh env)" (WEFT_PG_PID: the postmaster's pid, which
+#                                the tests that freeze the server with SIGSTOP need)
+#   scripts/postgres.sh freeze   SIGSTOP the server (postmaster and every backend): it hangs, connections stay open
+#   scripts/postgres.sh thaw     SIGCONT them
 #   scripts/postgres.sh status   exit 0 if this checkout's server runs (prints its JDBC URL)
 #   scripts/postgres.sh stop     stop the server and delete its cluster
 #   scripts/postgres.sh install  only make sure the PostgreSQL binaries are there
@@ -132,19 +136,46 @@ stop() {
   rm -rf "$state_dir"
 }
 
+server_pid() {
+  head -n 1 "$state_dir/data/postmaster.pid"
+}
+
+# The postmaster and every process below it (backends, background workers).
+server_pids() {
+  local pid=$1 child
+  echo "$pid"
+  for child in $(pgrep -P "$pid" || true); do
+    server_pids "$child"
+  done
+}
+
+signal_server() {
+  is_running || { say "no server running for this checkout"; exit 1; }
+  # shellcheck disable=SC2046
+  kill "-$1" $(server_pids "$(server_pid)")
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   env)
     is_running || { say "no server running for this checkout: run scripts/postgres.sh start"; exit 1; }
-    echo "export WEFT_PG_URL='$WEFT_PG_URL'"
+    echo "export WEFT_PG_URL='$WEFT_PG_URL' WEFT_PG_PID='$(server_pid)'"
+    ;;
+  freeze) signal_server STOP ;;
+  thaw)
+    [ -f "$env_file" ] || { say "no server for this checkout"; exit 1; }
+    # shellcheck disable=SC1090
+    source "$env_file"
+    # shellcheck disable=SC2046
+    kill -CONT $(server_pids "$(server_pid)")
     ;;
   status)
     if is_running; then echo "$WEFT_PG_URL"; else exit 1; fi
     ;;
   install) ensure_postgres ;;
   *)
-    echo "usage: $0 start|stop|env|status|install" >&2
+    echo "usage: $0 start|stop|env|status|freeze|thaw|install" >&2
     exit 2
     ;;
 esac

@@ -93,15 +93,20 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
    *   <li>When the body throws, returns {@code null} or its future fails, statements still waiting
    *       are cancelled, a running one is cancelled on the server, the transaction rolls back,
    *       and then the returned future fails with the body's exception (a rollback failure is
-   *       attached to it as suppressed). Once it has failed, the rows are not there.
+   *       attached to it as suppressed): the future fails after the rollback ran.
    *   <li>When the returned future is cancelled, or the deadline (the context's when this method
-   *       is called, or {@link #withTimeout}) passes, the future fails at once
-   *       ({@code CancellationException}, {@code TimeoutException}); the body's future is
-   *       cancelled, and the running statement cancelled on the server, and the transaction
-   *       rolls back in the background (a rollback that fails then is reported to the runtime's
-   *       unhandled-failure handler). Once the commit has begun, the outcome is the commit's: a
-   *       deadline passing then does not interfere, and a cancel cannot call the commit back (the
-   *       future reports the cancellation although the transaction committed).
+   *       is called, or {@link #withTimeout}) passes, the future fails at that moment
+   *       ({@code CancellationException}, or a {@code TimeoutException} saying "rollback
+   *       requested"), whatever a hung statement or server does; the body's future is cancelled,
+   *       the running statement cancelled on the server, and the transaction rolls back in the
+   *       background (a rollback that fails then is reported to the runtime's unhandled-failure
+   *       handler). If the connection is still busy {@link JdbcOptions#abortConnectionAfter()}
+   *       later, it is aborted ({@link java.sql.Connection#abort}) so that it and its permit come
+   *       back. A commit not yet started is turned into a rollback by the deadline; a COMMIT under
+   *       way cannot be called back: the deadline then fails the future saying its outcome is
+   *       unknown, and a cancel reports the cancellation although the transaction may commit.
+   *   <li>A COMMIT that fails with a connection error may have committed or not: its
+   *       {@link SqlContext} says so ({@link SqlContext#outcomeUnknown()}).
    * </ul>
    * In every case the connection is returned to the pool with the auto-commit and isolation level
    * it had before. The body runs on the returned future's home loop (the caller's), in the
@@ -114,6 +119,50 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
    * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    */
   <R> Future<R> inTransaction(IsolationLevel isolation, Function<? super Transaction, ? extends Future<R>> body);
+
+  /**
+   * Runs {@code body}, plain blocking JDBC code, in a transaction on one of the bridge's workers,
+   * with the connection's default isolation level.
+   *
+   * @param body the work of the transaction
+   * @param <R> the result type
+   * @return the future of the body's result, after the commit
+   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
+   * @see #inBlockingTransaction(IsolationLevel, BlockingTransactionBody)
+   */
+  <R> Future<R> inBlockingTransaction(BlockingTransactionBody<R> body);
+
+  /**
+   * Runs {@code body}, plain blocking JDBC code (a legacy DAO, say), in a transaction on one of the
+   * bridge's workers: takes a connection (waiting for a permit without a thread, as every call
+   * does), sets the isolation level and turns auto-commit off, calls {@code body} with the
+   * connection, then commits, restores the connection's auto-commit and isolation level and
+   * returns it to the pool. The whole transaction costs one hand-off to a worker and one back to
+   * the caller's loop, whatever the number of statements: the cheapest way through the bridge.
+   *
+   * <ul>
+   *   <li>When the body returns, the transaction commits and the future succeeds with its result;
+   *       if the commit fails, the future fails with the commit's exception (a connection failure
+   *       is marked "outcome unknown": see {@link SqlContext#outcomeUnknown()}).
+   *   <li>When the body throws, the transaction rolls back and the future fails with the body's
+   *       exception, unchanged (a rollback failure attached as suppressed).
+   *   <li>When the future is cancelled, or the deadline (the context's when this method is called,
+   *       or {@link #withTimeout}) passes, the future fails at once ({@code CancellationException},
+   *       {@code TimeoutException}) and the transaction will not commit. The body is not
+   *       interrupted, and its statements are its own, so they are not cancelled on the server:
+   *       give them a query timeout. When the body returns, the transaction rolls back; if the
+   *       worker is still busy {@link JdbcOptions#abortConnectionAfter()} later, the connection is
+   *       aborted, so the body's next JDBC call fails and the connection comes back.
+   * </ul>
+   * The future's callbacks run on the caller's loop; the body runs on a worker and may block.
+   *
+   * @param isolation the isolation level for this transaction
+   * @param body the work of the transaction, on the transaction's connection
+   * @param <R> the result type
+   * @return the future of the body's result, homed on the calling loop
+   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
+   */
+  <R> Future<R> inBlockingTransaction(IsolationLevel isolation, BlockingTransactionBody<R> body);
 
   /**
    * Streams the rows of a query as a {@link Flow.Publisher}, reading them from the database only

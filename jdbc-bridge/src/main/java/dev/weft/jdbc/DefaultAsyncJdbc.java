@@ -47,8 +47,7 @@ final class DefaultAsyncJdbc extends AbstractJdbcOperations implements AsyncJdbc
           + " does not tell its maximum pool size (it has no public int getMaximumPoolSize(), as HikariCP has); set"
           + " JdbcOptions.builder().maxConnections(n) to the number of connections it can give at once");
     }
-    JdbcBridge bridge = new JdbcBridge(runtime, dataSource, options.name(), maxConnections, options.maxQueue(),
-        options.fetchSize());
+    JdbcBridge bridge = new JdbcBridge(runtime, dataSource, options, maxConnections);
     return new DefaultAsyncJdbc(bridge, null);
   }
 
@@ -93,6 +92,30 @@ final class DefaultAsyncJdbc extends AbstractJdbcOperations implements AsyncJdbc
   }
 
   @Override
+  public <R> Future<R> inBlockingTransaction(BlockingTransactionBody<R> body) {
+    return blockingTransaction(null, body);
+  }
+
+  @Override
+  public <R> Future<R> inBlockingTransaction(IsolationLevel isolation, BlockingTransactionBody<R> body) {
+    return blockingTransaction(Objects.requireNonNull(isolation, "isolation"), body);
+  }
+
+  private <R> Future<R> blockingTransaction(IsolationLevel isolation, BlockingTransactionBody<R> body) {
+    Objects.requireNonNull(body, "body");
+    LoopImpl home = bridge.home();
+    DefaultPromise<R> result = new DefaultPromise<>(home);
+    Deadline deadline = deadline();
+    if (deadline != null && deadline.isExpired()) {
+      result.fail(new TimeoutException("jdbc '" + bridge.name + "': the deadline had passed when the transaction was"
+          + " called; it did not begin"));
+      return result;
+    }
+    new BlockingTransaction<>(bridge, home, isolation, body, result, deadline).start();
+    return result;
+  }
+
+  @Override
   public <T> Flow.Publisher<T> stream(String sql, RowMapper<T> mapper, Object... params) {
     return new RowPublisher<>(bridge, checkSql(sql), copy(params), Objects.requireNonNull(mapper, "mapper"),
         Context.current().deadline().orElse(null), timeout);
@@ -120,6 +143,11 @@ final class DefaultAsyncJdbc extends AbstractJdbcOperations implements AsyncJdbc
   @Override
   public void close() {
     bridge.close();
+  }
+
+  /** The connection permits held now (statements, transactions, streams): for tests. */
+  int connectionsInUse() {
+    return bridge.gate.leased();
   }
 
   /** The earlier of the context's deadline and this view's timeout, from now; null for none. */

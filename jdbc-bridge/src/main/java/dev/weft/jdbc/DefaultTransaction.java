@@ -7,10 +7,10 @@ import dev.weft.future.Future;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.sql.Connection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -32,9 +32,25 @@ import org.slf4j.LoggerFactory;
  * Statement.cancel()), then queues End; a Begin still queued or running goes first, so End always
  * sees the connection it has to close.
  *
- * The connection and its saved state are touched only by steps; steps run one at a time, and each
- * drain hands over to the next through `this` monitor, so they need no further synchronisation.
- * The body and its callbacks run on the home loop; statements may be called from any thread.
+ * One hand-off per transaction: when the queue is empty and the transaction has not ended, the
+ * drain does not return its thread at once. It waits on `this` (flag `lingering`) for up to
+ * holdWorkerNanos; `enqueue` notifies it. The body's next statement, issued from the loop, then
+ * runs on the same worker without a trip through the adapter's queue. This holds no resource the
+ * transaction did not hold already: the bridge has one thread per connection permit, and the
+ * transaction holds a permit until End.
+ *
+ * Settling at once: the result is completed by End (commit or rollback applied), except that a
+ * cancel completes it at the moment it is called and a deadline at the moment it passes, whatever
+ * phase the transaction is in and whatever a hung statement or server does (End then only cleans
+ * up). The message says what is known: "rollback requested", or "outcome unknown" while a COMMIT
+ * is in flight. From that moment a timer runs for abortConnectionNanos; if End has not finished by
+ * then (the server does not answer), the connection is aborted (Connection.abort on the canceller
+ * thread), which makes the hung call fail, End run, and the permit come back.
+ *
+ * The connection and its saved state are written only by steps; steps run one at a time, and each
+ * drain hands over to the next through `this` monitor, so they need no further synchronisation
+ * (`transaction` is volatile for the abort timer, which only reads it). The body and its callbacks
+ * run on the home loop; statements may be called from any thread.
  */
 
 /** The transaction behind {@link AsyncJdbc#inTransaction}. */
@@ -59,14 +75,17 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
   private Step running; // the step a drain runs now; guarded by this
   private int phase = BEGINNING; // guarded by this
   private boolean committing; // what ENDING/ENDED mean: commit or rollback; guarded by this
+  private boolean lingering; // the drain waits on this monitor for a step; guarded by this
+  private Throwable bodyFailure; // the body's failure once ENDING because of it; guarded by this
+  private boolean abortScheduled; // the abort timer was started; guarded by this
+  private End end; // the End step once queued; guarded by this
 
-  private Connection connection; // steps only; null until Begin got it
-  private boolean autoCommitOff; // steps only: the connection is in a transaction of ours
-  private boolean restoreAutoCommit; // steps only
-  private int savedIsolation = -1; // steps only: the level to restore, or -1
+  private volatile TransactionConnection transaction; // written by steps only; null until Begin got it
+  private volatile boolean connectionAborted; // the abort timer aborted it: End's failures are expected
 
   private volatile Future<R> bodyFuture; // null until the body returned it
   private volatile ScheduledFuture<?> timer; // the deadline's, or null
+  private volatile ScheduledFuture<?> abortTimer; // started at a cancel or deadline; null before
 
   DefaultTransaction(JdbcBridge bridge, LoopImpl home, IsolationLevel isolation,
       Function<? super Transaction, ? extends Future<R>> body, DefaultPromise<R> result, Deadline deadline,
@@ -83,7 +102,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
 
   /** @throws dev.weft.RejectedException if the bridge is saturated or closed */
   void start() {
-    result.onCancel(() -> abort(null));
+    result.onCancel(() -> abort(false));
     lease.acquire();
     if (deadline != null) {
       timer = home.scheduleInternal(this::deadlinePassed, Math.max(0, deadline.remainingNanos()));
@@ -166,6 +185,10 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
   /** Queues a step; true if the caller must start a drain (after leaving the monitor). */
   private boolean enqueue(Step step) {
     queue.add(step);
+    if (lingering) {
+      notify(); // the drain waits for this step: no hand-off needed
+      return false;
+    }
     if (draining) {
       return false;
     }
@@ -173,13 +196,19 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
     return true;
   }
 
-  /** On a worker: runs the queued steps, one at a time, until the queue is empty. */
+  /**
+   * On a worker: runs the queued steps, one at a time, until the queue is empty and stays empty
+   * for holdWorkerNanos, or the transaction has ended.
+   */
   private void drain() {
     for (;;) {
       Step step;
       synchronized (this) {
         running = null;
         step = queue.poll();
+        if (step == null && phase != ENDED) {
+          step = awaitStep();
+        }
         if (step == null) {
           draining = false;
           return;
@@ -191,6 +220,35 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
       } catch (Throwable bug) {
         bridge.runtime.reportUnhandled("a step of a transaction on jdbc '" + bridge.name + "' threw", bug);
       }
+    }
+  }
+
+  /** Holding the monitor: waits up to holdWorkerNanos for a step; null if none came or it ended. */
+  private Step awaitStep() {
+    long left = bridge.holdWorkerNanos;
+    if (left <= 0) {
+      return null;
+    }
+    long deadline = System.nanoTime() + left;
+    lingering = true;
+    try {
+      do {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+        Step step = queue.poll();
+        if (step != null) {
+          return step;
+        }
+        if (phase == ENDED) {
+          return null;
+        }
+        left = deadline - System.nanoTime();
+      } while (left > 0);
+      return null;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt(); // the adapter is shutting down: give the thread back
+      return queue.poll();
+    } finally {
+      lingering = false;
     }
   }
 
@@ -237,9 +295,11 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
       phase = ENDING;
       committing = commit;
       if (!commit) {
+        bodyFailure = failure;
         stopStatements(stopped);
       }
-      startDrain = enqueue(new End(commit, value, failure));
+      end = new End(commit, value, failure);
+      startDrain = enqueue(end);
     }
     cancelAll(stopped);
     if (startDrain) {
@@ -248,34 +308,50 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
   }
 
   private void deadlinePassed() {
-    abort(new TimeoutException("jdbc '" + bridge.name + "': the transaction did not complete by its deadline; it was"
-        + " rolled back"));
+    abort(true);
   }
 
   /**
-   * Cancelled ({@code timeout} null: the result is cancelled already), or the deadline passed:
-   * roll back behind the result. Once the body's outcome is being applied (a commit under way),
-   * a deadline no longer interferes, and a cancel cannot call the commit back.
+   * Cancelled (the result is cancelled already), or the deadline passed (the result fails now):
+   * roll back behind the result, and start the timer that aborts the connection if the server
+   * does not let it go. A commit under way is not called back (it cannot be); the result then
+   * says its outcome is unknown.
    */
-  private void abort(TimeoutException timeout) {
+  private void abort(boolean deadlinePassed) {
     cancelTimer();
     List<Step> stopped = new ArrayList<>();
     boolean startDrain = false;
+    boolean wasCommitting;
+    Throwable failedBody;
     synchronized (this) {
-      if (phase == ENDING || phase == ENDED) {
+      if (phase == ENDED) {
         return;
       }
+      if (phase == ENDING && committing && deadlinePassed && running != end) {
+        end.commit = false; // the commit has not started (a statement the body did not await runs): roll back
+        committing = false;
+        stopStatements(stopped);
+      }
+      wasCommitting = phase == ENDING && committing;
+      failedBody = bodyFailure;
       if (phase == BEGINNING && lease.abandonIfWaiting()) {
         phase = ENDED; // never got a connection
       } else {
-        phase = ENDING;
-        committing = false;
-        stopStatements(stopped);
-        startDrain = enqueue(new End(false, null, null));
+        if (phase != ENDING) {
+          phase = ENDING;
+          committing = false;
+          stopStatements(stopped);
+          end = new End(false, null, null);
+          startDrain = enqueue(end);
+        }
+        if (!abortScheduled) {
+          abortScheduled = true;
+          abortTimer = home.scheduleInternal(this::abortIfStillBusy, bridge.abortConnectionNanos);
+        }
       }
     }
-    if (timeout != null) {
-      result.fail(timeout);
+    if (deadlinePassed) {
+      result.fail(timeout(wasCommitting, failedBody));
     }
     cancelAll(stopped);
     if (startDrain) {
@@ -284,6 +360,38 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
     Future<R> future = bodyFuture;
     if (future != null) {
       future.cancel();
+    }
+  }
+
+  private TimeoutException timeout(boolean wasCommitting, Throwable failedBody) {
+    String grace = TimeUnit.NANOSECONDS.toMillis(bridge.abortConnectionNanos) + " ms";
+    TimeoutException timeout = new TimeoutException("jdbc '" + bridge.name + "': "
+        + (wasCommitting
+            ? "the deadline passed while the transaction's COMMIT was under way; its outcome is unknown (it is"
+                + " committed if the server received the COMMIT); the connection is closed if the server does not"
+                + " answer within " + grace
+            : "the transaction did not complete by its deadline" + (failedBody == null ? "" : " (its body had failed:"
+                + " see suppressed)") + "; rollback requested; the connection is closed if the server does not answer"
+                + " within " + grace));
+    if (failedBody != null) {
+      timeout.addSuppressed(failedBody);
+    }
+    return timeout;
+  }
+
+  /** The abort timer: the transaction was cancelled or timed out a while ago and has not ended. */
+  private void abortIfStillBusy() {
+    synchronized (this) {
+      if (phase == ENDED) {
+        return;
+      }
+    }
+    TransactionConnection busy = transaction;
+    if (busy != null) {
+      connectionAborted = true;
+      bridge.abortLater(busy.connection, "its transaction was cancelled or timed out and the server has not answered for "
+          + TimeUnit.NANOSECONDS.toMillis(bridge.abortConnectionNanos) + " ms"
+          + " (abortConnectionAfter)");
     }
   }
 
@@ -313,6 +421,13 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
     }
   }
 
+  private void cancelAbortTimer() {
+    ScheduledFuture<?> pending = abortTimer;
+    if (pending != null) {
+      pending.cancel(false);
+    }
+  }
+
   // ---- steps
 
   private interface Step {
@@ -333,19 +448,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
     public void run() {
       Throwable failure = null;
       try {
-        connection = bridge.dataSource.getConnection();
-        if (isolation != null) {
-          int current = connection.getTransactionIsolation();
-          if (current != isolation.jdbcLevel()) {
-            connection.setTransactionIsolation(isolation.jdbcLevel());
-            savedIsolation = current;
-          }
-        }
-        if (connection.getAutoCommit()) {
-          connection.setAutoCommit(false);
-          restoreAutoCommit = true;
-        }
-        autoCommitOff = true;
+        transaction = TransactionConnection.open(bridge.dataSource, isolation);
       } catch (Throwable thrown) {
         failure = thrown;
       }
@@ -410,7 +513,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
       T value = null;
       Throwable failure = null;
       try {
-        value = work.run(connection, guard, JdbcBridge.queryTimeoutSeconds(deadline));
+        value = work.run(transaction.connection, guard, JdbcBridge.queryTimeoutSeconds(deadline));
       } catch (Throwable thrown) {
         failure = thrown;
         if (!StatementWork.isCancellation(thrown)) {
@@ -434,7 +537,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
   }
 
   private final class End implements Step {
-    private final boolean commit;
+    private boolean commit; // guarded by DefaultTransaction.this: a deadline may turn a queued commit into a rollback
     private final R value;
     private final Throwable bodyFailure; // null when committing, or when aborted (result already complete)
 
@@ -446,12 +549,15 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
 
     @Override
     public void run() {
+      boolean commit;
+      synchronized (DefaultTransaction.this) {
+        commit = this.commit;
+      }
       Throwable endFailure = null; // the commit's failure, or the rollback's
-      if (connection != null) {
-        if (autoCommitOff) {
-          endFailure = commit ? commit() : rollback();
-        }
-        Throwable closeFailure = restoreAndClose();
+      TransactionConnection ending = transaction;
+      if (ending != null) {
+        endFailure = commit ? ending.commit(bridge.name) : ending.rollback(bridge.name);
+        Throwable closeFailure = ending.restoreAndClose();
         if (closeFailure != null) {
           if (endFailure != null) {
             endFailure.addSuppressed(closeFailure);
@@ -467,8 +573,9 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
         phase = ENDED;
         committing = commit && endFailure == null;
       }
-      lease.release(); // the connection is back in the pool
+      bridge.release(lease); // the connection is back in the pool
       cancelTimer();
+      cancelAbortTimer();
       if (commit) {
         if (endFailure == null) {
           result.complete(value);
@@ -480,59 +587,10 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
           bodyFailure.addSuppressed(endFailure);
         }
         result.fail(bodyFailure);
-      } else if (endFailure != null) {
+      } else if (endFailure != null && !connectionAborted) {
         bridge.runtime.reportUnhandled("jdbc '" + bridge.name + "': rolling back a cancelled or timed-out transaction"
             + " failed; the connection was closed", endFailure);
       }
-    }
-
-    private Throwable commit() {
-      try {
-        connection.commit();
-        return null;
-      } catch (Throwable failure) {
-        SqlContext.attach(failure, bridge.name, "COMMIT");
-        Throwable rollbackFailure = rollback();
-        if (rollbackFailure != null) {
-          failure.addSuppressed(rollbackFailure);
-        }
-        return failure;
-      }
-    }
-
-    private Throwable rollback() {
-      try {
-        connection.rollback();
-        return null;
-      } catch (Throwable failure) {
-        SqlContext.attach(failure, bridge.name, "ROLLBACK");
-        return failure;
-      }
-    }
-
-    /** Puts back auto-commit and isolation, then closes; always closes. The first failure, or null. */
-    private Throwable restoreAndClose() {
-      Throwable failure = null;
-      try {
-        if (restoreAutoCommit) {
-          connection.setAutoCommit(true);
-        }
-        if (savedIsolation != -1) {
-          connection.setTransactionIsolation(savedIsolation);
-        }
-      } catch (Throwable thrown) {
-        failure = thrown;
-      }
-      try {
-        connection.close();
-      } catch (Throwable thrown) {
-        if (failure == null) {
-          failure = thrown;
-        } else {
-          failure.addSuppressed(thrown);
-        }
-      }
-      return failure;
     }
   }
 }

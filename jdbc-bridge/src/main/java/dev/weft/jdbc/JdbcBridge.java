@@ -5,9 +5,13 @@ import dev.weft.Deadline;
 import dev.weft.RejectedException;
 import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
+import dev.weft.future.Future;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.LoopImpl;
 import dev.weft.internal.loop.LoopThread;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -19,35 +23,41 @@ import org.slf4j.LoggerFactory;
  */
 final class JdbcBridge {
   private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final ThreadLocal<WorkerHandoff> HANDOFF = new ThreadLocal<>(); // set on workers only
 
   final DefaultAsyncRuntime runtime;
   final DataSource dataSource;
   final String name;
   final int maxConnections;
   final int fetchSize;
+  final long holdWorkerNanos; // a transaction's worker waits this long for its next step; 0: not at all
+  final long abortConnectionNanos; // an abandoned transaction's connection is aborted after this
   final ConnectionGate gate;
   final BlockingAdapter statements; // one thread per connection; never rejects while open (see below)
   private final BlockingAdapter canceller; // Statement.cancel() is blocking I/O: never on a loop
 
-  JdbcBridge(AsyncRuntime runtime, DataSource dataSource, String name, int maxConnections, int maxQueue,
-      int fetchSize) {
+  JdbcBridge(AsyncRuntime runtime, DataSource dataSource, JdbcOptions options, int maxConnections) {
     this.runtime = DefaultAsyncRuntime.of(runtime, "the JDBC bridge");
     this.dataSource = dataSource;
-    this.name = name;
+    this.name = options.name();
     this.maxConnections = maxConnections;
-    this.fetchSize = fetchSize;
-    this.gate = new ConnectionGate(name, maxConnections, maxQueue);
+    this.fetchSize = options.fetchSize();
+    this.holdWorkerNanos = options.holdWorkerBetweenStatements().toNanos();
+    this.abortConnectionNanos = options.abortConnectionAfter().toNanos();
+    this.gate = new ConnectionGate(name, maxConnections, options.maxQueue());
     // Each permit holder has at most one call on the adapter at a time; a finishing call may
     // overlap with the next holder's for an instant, hence twice the threads, plus slack.
     this.statements = Adapters.boundedPool(name)
         .maxThreads(maxConnections)
         .maxQueue(2 * maxConnections + 16)
+        .spinBeforePark(options.spinBeforePark())
         .interruptOnCancel(false) // interrupts break drivers' sockets; Statement.cancel() stops the work
         .build(runtime);
     try {
       this.canceller = Adapters.boundedPool(name + "-cancel")
           .maxThreads(Math.min(2, maxConnections))
           .maxQueue(2 * maxConnections + 16)
+          .spinBeforePark(Duration.ZERO) // cancels are rare: never worth a spinning core
           .interruptOnCancel(false)
           .build(runtime);
     } catch (RuntimeException failure) {
@@ -63,17 +73,82 @@ final class JdbcBridge {
   }
 
   /**
-   * Runs work that holds a connection permit on the statements adapter. If the adapter refuses
-   * (only when the runtime shut it down under us), runs it on a thread of its own instead: a
-   * holder must always get to return its connection. {@code task} handles its own failures.
+   * Runs work that holds a connection permit on a worker, and returns the adapter's future of it
+   * (to drop it from the queue on abort), or null when no adapter call was made:
+   * <ul>
+   *   <li>On a worker of this bridge that is returning a permit ({@link #release}), whose release
+   *       granted it to this work: the work is handed to that worker, which runs it as soon as its
+   *       own call returns. The permit goes to the oldest waiter as always (the gate stays FIFO),
+   *       but it does not sit idle while a parked worker wakes up: on a busy host that wake-up is a
+   *       wait in the CPU's run queue, paid while holding a connection.
+   *   <li>Otherwise on the statements adapter. If the adapter refuses (only when the runtime shut
+   *       it down under us), on a thread of its own instead: a holder must always get to return
+   *       its connection.
+   * </ul>
+   * {@code task} handles its own failures.
    */
-  void runHoldingConnection(Runnable task) {
+  Future<?> runHoldingConnection(Runnable task) {
+    WorkerHandoff handoff = HANDOFF.get();
+    if (handoff != null && handoff.bridge == this && handoff.releasing && handoff.next == null) {
+      handoff.next = task;
+      return null;
+    }
     try {
-      statements.run(task::run);
+      return statements.run(() -> runOnWorker(task));
     } catch (RejectedException closed) {
       Thread thread = new Thread(task, runtime.name() + "-" + name + "-cleanup");
       thread.setDaemon(true);
       thread.start();
+      return null;
+    }
+  }
+
+  /**
+   * Returns {@code lease}'s permit from the worker call that held it, which must end soon after:
+   * work the release grants a permit to may be handed to this worker (see
+   * {@link #runHoldingConnection}).
+   */
+  void release(Lease lease) {
+    WorkerHandoff handoff = HANDOFF.get();
+    if (handoff == null || handoff.bridge != this) {
+      lease.release();
+      return;
+    }
+    handoff.releasing = true;
+    try {
+      lease.release();
+    } finally {
+      handoff.releasing = false;
+    }
+  }
+
+  /** On a worker: runs {@code first}, then each task handed to this worker meanwhile. */
+  private void runOnWorker(Runnable first) {
+    WorkerHandoff handoff = new WorkerHandoff(this);
+    HANDOFF.set(handoff);
+    try {
+      for (Runnable task = first; task != null; ) {
+        handoff.next = null;
+        try {
+          task.run();
+        } catch (Throwable bug) {
+          runtime.reportUnhandled("a call holding a connection of jdbc '" + name + "' threw", bug);
+        }
+        task = handoff.next; // it holds a permit: it runs whatever the last task did
+      }
+    } finally {
+      HANDOFF.remove();
+    }
+  }
+
+  /** A worker's hand-off slot: at most one task, granted a permit by the worker's own release. */
+  private static final class WorkerHandoff {
+    final JdbcBridge bridge;
+    boolean releasing; // inside release(): a grant may be handed to this worker
+    Runnable next; // the task handed over, to run once the current one returns
+
+    WorkerHandoff(JdbcBridge bridge) {
+      this.bridge = bridge;
     }
   }
 
@@ -85,6 +160,26 @@ final class JdbcBridge {
       LOG.warn("jdbc '{}' could not send Statement.cancel(): {}; the statement runs until it ends or its query"
           + " timeout", name, full.getMessage());
     }
+  }
+
+  /**
+   * Aborts {@code connection} ({@link Connection#abort}: closes it without waiting for the server)
+   * on a thread of its own: not on the canceller, whose threads may be the ones waiting for the
+   * same unresponsive server. Aborts are rare (a server silent for abortConnectionAfter) and at
+   * most one per transaction, so at most maxConnections such threads exist. Non-blocking.
+   */
+  void abortLater(Connection connection, String why) {
+    Thread thread = new Thread(() -> {
+      try {
+        connection.abort(Runnable::run); // already off the loops: do the abort's work here
+        LOG.warn("jdbc '{}': aborted a connection: {}", name, why);
+      } catch (SQLException | RuntimeException failure) {
+        LOG.warn("jdbc '{}': Connection.abort() failed ({}); the connection stays busy until the server answers",
+            name, why, failure);
+      }
+    }, runtime.name() + "-" + name + "-abort");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** The JDBC query timeout for {@code deadline}: whole seconds, rounded up; 0 for none. */

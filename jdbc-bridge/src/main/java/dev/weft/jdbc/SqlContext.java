@@ -1,5 +1,9 @@
 package dev.weft.jdbc;
 
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Optional;
 
 /**
@@ -25,10 +29,16 @@ public final class SqlContext extends Exception {
   private static final int MAX_SQL_LENGTH = 2_000;
 
   private final String sql;
+  private final boolean outcomeUnknown;
 
   SqlContext(String bridgeName, String sql) {
-    super("while running on jdbc '" + bridgeName + "': " + shorten(sql), null, false, false);
+    this("while running on jdbc '" + bridgeName + "': " + shorten(sql), sql, false);
+  }
+
+  private SqlContext(String message, String sql, boolean outcomeUnknown) {
+    super(message, null, false, false);
     this.sql = sql;
+    this.outcomeUnknown = outcomeUnknown;
   }
 
   /**
@@ -38,6 +48,17 @@ public final class SqlContext extends Exception {
    */
   public String sql() {
     return sql;
+  }
+
+  /**
+   * Whether the failure is a COMMIT whose connection failed (an {@code SQLState} of class
+   * {@code 08}, or one of JDBC's connection exceptions) before the server confirmed it: the
+   * transaction may have committed or not.
+   *
+   * @return true if the commit's outcome is unknown
+   */
+  public boolean outcomeUnknown() {
+    return outcomeUnknown;
   }
 
   /**
@@ -62,6 +83,27 @@ public final class SqlContext extends Exception {
     if (failure instanceof Exception && of(failure).isEmpty()) {
       failure.addSuppressed(new SqlContext(bridgeName, sql));
     }
+  }
+
+  /** Attaches the "outcome unknown" context of a COMMIT whose connection failed. */
+  static void attachOutcomeUnknown(Throwable failure, String bridgeName) {
+    if (of(failure).isEmpty()) {
+      String state = failure instanceof SQLException ? ((SQLException) failure).getSQLState() : null;
+      failure.addSuppressed(new SqlContext("while running on jdbc '" + bridgeName + "': COMMIT; outcome unknown: the"
+          + " connection failed (SQLState " + (state == null ? "none" : state) + ") before the server confirmed the"
+          + " commit, so the transaction may have committed or not; check its effects before retrying it", "COMMIT",
+          true));
+    }
+  }
+
+  /** Whether {@code failure} says the connection failed, rather than the statement. */
+  static boolean isConnectionFailure(Throwable failure) {
+    if (failure instanceof SQLNonTransientConnectionException || failure instanceof SQLTransientConnectionException
+        || failure instanceof SQLRecoverableException) {
+      return true;
+    }
+    String state = failure instanceof SQLException ? ((SQLException) failure).getSQLState() : null;
+    return state != null && state.startsWith("08");
   }
 
   static String shorten(String sql) {

@@ -86,7 +86,7 @@ final class StatementCall<T> implements Callable<Void> {
       return; // aborted between the grant and now; the abort released the permit
     }
     try {
-      adapterCall = bridge.statements.call(this);
+      adapterCall = bridge.runHoldingConnection(this::call);
     } catch (RejectedException closed) {
       if (RUN.compareAndSet(this, NOT_STARTED, ABANDONED)) {
         lease.release();
@@ -111,7 +111,7 @@ final class StatementCall<T> implements Callable<Void> {
         SqlContext.attach(thrown, bridge.name, sql);
       }
     } finally {
-      lease.release(); // the connection is closed by now
+      bridge.release(lease); // the connection is closed by now
       cancelTimer();
     }
     if (failure == null) {

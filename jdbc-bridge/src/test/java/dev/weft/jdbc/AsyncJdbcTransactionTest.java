@@ -213,6 +213,59 @@ class AsyncJdbcTransactionTest {
   }
 
   @Test
+  void aDeadlineFailsTheTransactionAtOnceWhileItsRollbackWaitsBehindAHungStatement() throws Exception {
+    h2.execute(H2Latch.CREATE_ALIAS);
+    String latch = "rollback-behind-" + NAMES.incrementAndGet();
+    AtomicReference<Future<List<Integer>>> hung = new AtomicReference<>();
+    CompletableFuture<Integer> body = new CompletableFuture<>();
+    IllegalStateException bodyFailure = new IllegalStateException("the body gave up");
+    Future<Integer> result = jdbc.withTimeout(Duration.ofSeconds(1)).inTransaction(tx -> {
+      hung.set(tx.query("SELECT AWAIT_LATCH('" + latch + "')", row -> row.getInt(1))); // H2 cannot cancel it
+      return Future.from(body);
+    });
+    try {
+      assertThat(H2Latch.awaitEntered(latch)).as("the statement runs").isTrue();
+      body.completeExceptionally(bodyFailure); // its rollback now waits behind the hung statement
+      assertThatThrownBy(() -> result.join(Duration.ofSeconds(5)))
+          .as("settled by the deadline, while the statement still hangs")
+          .isInstanceOf(TimeoutException.class)
+          .hasMessageContaining("rollback requested")
+          .satisfies(timeout -> assertThat(timeout.getSuppressed()).contains(bodyFailure));
+    } finally {
+      H2Latch.release(latch);
+    }
+    assertThatThrownBy(() -> hung.get().join(TIMEOUT)).isInstanceOf(CancellationException.class);
+    h2.assertAllReturned();
+  }
+
+  @Test
+  void aDeadlineTurnsACommitQueuedBehindAHungStatementIntoARollback() throws Exception {
+    h2.execute(H2Latch.CREATE_ALIAS);
+    String latch = "commit-behind-" + NAMES.incrementAndGet();
+    AtomicReference<Future<List<Integer>>> hung = new AtomicReference<>();
+    CompletableFuture<Integer> body = new CompletableFuture<>();
+    Future<Integer> result = jdbc.withTimeout(Duration.ofSeconds(1)).inTransaction(tx ->
+        tx.update("INSERT INTO log(step) VALUES (1)").flatMap(inserted -> {
+          hung.set(tx.query("SELECT AWAIT_LATCH('" + latch + "')", row -> row.getInt(1))); // not awaited
+          return Future.from(body);
+        }));
+    try {
+      assertThat(H2Latch.awaitEntered(latch)).as("the statement runs").isTrue();
+      body.complete(1); // its commit now waits behind the hung statement
+      assertThatThrownBy(() -> result.join(Duration.ofSeconds(5)))
+          .as("settled by the deadline, while the statement still hangs")
+          .isInstanceOf(TimeoutException.class)
+          .hasMessageContaining("rollback requested");
+    } finally {
+      H2Latch.release(latch);
+    }
+    assertThatThrownBy(() -> hung.get().join(TIMEOUT))
+        .isInstanceOfAny(CancellationException.class, TimeoutException.class);
+    h2.assertAllReturned();
+    assertThat(h2.count("SELECT COUNT(*) FROM log")).as("the insert, rolled back instead of committed").isZero();
+  }
+
+  @Test
   void theTransactionsDeadlineBoundsItsStatements() throws Exception {
     Integer timeout = jdbc.withTimeout(Duration.ofMillis(1_500))
         .inTransaction(tx -> tx.queryOne("SELECT 1", row -> row.getInt(1))).join(TIMEOUT);
@@ -261,6 +314,19 @@ class AsyncJdbcTransactionTest {
     recording.failing.clear();
     h2.assertAllReturned();
     assertThat(h2.count("SELECT COUNT(*) FROM log")).isZero();
+  }
+
+  @Test
+  void aCommitFailingWithAConnectionErrorIsReportedAsOutcomeUnknown() {
+    recording.failing.add("commit"); // throws an SQLException of SQLState class 08 (connection exception)
+
+    Future<Integer> failed = jdbc.inTransaction(tx -> transfer(tx, 30));
+
+    assertThatThrownBy(() -> failed.join(TIMEOUT)).isInstanceOf(SQLException.class)
+        .satisfies(failure -> assertThat(SqlContext.of(failure)).hasValueSatisfying(context -> {
+          assertThat(context.outcomeUnknown()).isTrue();
+          assertThat(context.getMessage()).contains("outcome unknown").contains("SQLState 08");
+        }));
   }
 
   @Test

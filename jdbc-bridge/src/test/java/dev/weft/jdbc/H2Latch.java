@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 public final class H2Latch {
   static final String CREATE_ALIAS = "CREATE ALIAS AWAIT_LATCH FOR 'dev.weft.jdbc.H2Latch.await'";
   private static final ConcurrentHashMap<String, CountDownLatch> LATCHES = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, CountDownLatch> ENTERED = new ConcurrentHashMap<>();
 
   private H2Latch() {}
 
@@ -24,7 +25,17 @@ public final class H2Latch {
    * @throws InterruptedException if the worker is interrupted
    */
   public static int await(String name) throws InterruptedException {
+    entered(name).countDown();
     return latch(name).await(10, TimeUnit.SECONDS) ? 1 : 0;
+  }
+
+  /** Waits (at most 10 s) until a statement runs {@code AWAIT_LATCH(name)}; true if one does. */
+  static boolean awaitEntered(String name) throws InterruptedException {
+    return entered(name).await(10, TimeUnit.SECONDS);
+  }
+
+  private static CountDownLatch entered(String name) {
+    return ENTERED.computeIfAbsent(name, key -> new CountDownLatch(1));
   }
 
   static void release(String name) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.blocking.AdapterStats;
+import java.time.Duration;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,20 @@ class JdbcOptionsTest {
     assertThat(defaults.maxConnections()).isEmpty();
     assertThat(defaults.maxQueue()).isEqualTo(1_000);
     assertThat(defaults.fetchSize()).isEqualTo(500);
+    assertThat(defaults.spinBeforePark()).isEqualTo(Duration.ZERO);
+    assertThat(defaults.holdWorkerBetweenStatements()).isEqualTo(Duration.ofMillis(10));
+    assertThat(defaults.abortConnectionAfter()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void theWorkerPoolsDurationsOutOfRangeAreRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> JdbcOptions.builder().spinBeforePark(Duration.ofMillis(11)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("spinBeforePark must be between");
+    assertThatThrownBy(() -> JdbcOptions.builder().holdWorkerBetweenStatements(Duration.ofMillis(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("holdWorkerBetweenStatements must be between");
+    assertThatThrownBy(() -> JdbcOptions.builder().abortConnectionAfter(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("abortConnectionAfter must be between");
   }
 
   @Test

@@ -19,6 +19,28 @@ final class Postgres {
     return URL;
   }
 
+  /**
+   * The pid of the server's postmaster ({@code WEFT_PG_PID}, exported by
+   * {@code scripts/postgres.sh env}), for tests that freeze the server; skips the test when it is
+   * not known (a server given by URL only), or fails under {@code WEFT_PG_REQUIRED=1}.
+   */
+  static long assumeServerPid() {
+    assumeAvailable();
+    String pid = System.getProperty("weft.pg.pid");
+    if (pid == null || pid.isBlank()) {
+      pid = System.getenv("WEFT_PG_PID");
+    }
+    if (pid == null || pid.isBlank()) {
+      String reason = "WEFT_PG_PID is not set: the test freezes this checkout's own server (scripts/postgres.sh"
+          + " env exports its pid), never one given by URL only";
+      if ("1".equals(System.getenv("WEFT_PG_REQUIRED"))) {
+        throw new IllegalStateException("WEFT_PG_REQUIRED=1, but " + reason);
+      }
+      Assumptions.assumeTrue(false, reason);
+    }
+    return Long.parseLong(pid.trim());
+  }
+
   /** In a {@code @BeforeEach}: skips the test, with the reason, when there is no server. */
   static void assumeAvailable() {
     Assumptions.assumeTrue(URL != null, Postgres::reason);
