@@ -5,6 +5,7 @@ import dev.weft.blocking.AdapterStats;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
 import dev.weft.internal.Throwables;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.LoopImpl;
@@ -16,14 +17,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What every adapter does the same way: homing the call's promise, timeouts, cancellation,
  * rejection messages and events, slow-call reports. Subclasses decide where calls run.
  */
 abstract class AdapterBase implements BlockingAdapter {
-  private static final Logger LOG = LoggerFactory.getLogger(BlockingAdapter.class);
+  private static final Logger LOG = WeftLoggers.get(BlockingAdapter.class);
   private static final long SATURATION_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   final DefaultAsyncRuntime runtime;

@@ -3,16 +3,16 @@ package dev.weft.internal.blocking;
 import dev.weft.blocking.AdapterStats;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.internal.Throwables;
+import dev.weft.internal.WeftLoggers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** A runtime's named adapters (bulkheads), in registration order. */
 public final class AdapterRegistry {
-  private static final Logger LOG = LoggerFactory.getLogger(AdapterRegistry.class);
+  private static final Logger LOG = WeftLoggers.get(AdapterRegistry.class);
 
   private final Map<String, AdapterBase> adapters = new LinkedHashMap<>(); // guarded by this
   private volatile List<AdapterBase> snapshot = List.of(); // copy for lock-free readers
