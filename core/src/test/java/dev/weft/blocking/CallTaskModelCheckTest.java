@@ -72,8 +72,8 @@ class CallTaskModelCheckTest {
   @Test
   void workerCancelAndTimeoutRaceSafelyInEveryExploredInterleaving() {
     modelChecking()
-        .iterations(15)
-        .invocationsPerIteration(60)
+        .iterations(10)
+        .invocationsPerIteration(50)
         .threads(3)
         .actorsPerThread(2)
         .actorsBefore(0)
@@ -162,8 +162,8 @@ class CallTaskModelCheckTest {
   @Test
   void withoutInterruptOnCancelNoInterruptIsEverSent() {
     modelChecking()
-        .iterations(8)
-        .invocationsPerIteration(60)
+        .iterations(6)
+        .invocationsPerIteration(50)
         .threads(3)
         .actorsPerThread(2)
         .actorsBefore(0)

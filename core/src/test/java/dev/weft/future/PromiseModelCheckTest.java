@@ -83,8 +83,8 @@ class PromiseModelCheckTest {
     assertThat(new DefaultPromise<String>(terminatedLoop).home().inLoop())
         .as("the harness: the home loop has terminated, so hand-offs run inline").isFalse();
     modelChecking()
-        .iterations(15)
-        .invocationsPerIteration(80)
+        .iterations(10)
+        .invocationsPerIteration(60)
         .threads(3)
         .actorsPerThread(2)
         .actorsBefore(1)
