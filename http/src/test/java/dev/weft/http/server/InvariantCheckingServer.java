@@ -33,11 +33,15 @@ import org.slf4j.LoggerFactory;
  *   <li>one response per request: each handler call that produced a response gave exactly one 2xx;
  *   <li>nothing is answered after a response that carries {@code Connection: close};
  *   <li>an ambiguous frame (a first head with both {@code Content-Length} and
- *       {@code Transfer-Encoding}, or two {@code Content-Length}s) gets 400, no handler runs, and no
- *       second request is answered from it;
+ *       {@code Transfer-Encoding}, or {@code Content-Length} twice) is refused (400, or 414, 431 or
+ *       505 when its line, headers or version are refused first), no handler runs, and no second
+ *       request is answered from it;
  *   <li>no exception escapes: no ERROR and no "unexpected" WARN in the server's log (the runtime
  *       extension of the test also checks for unhandled failures; NettyLeakCheck for leaks).
  * </ul>
+ * An input containing {@code HEAD} is only checked for the bounded close and the logs: a HEAD
+ * response carries a {@code Content-Length} without a body, which a reader that does not know
+ * which request it answers cannot frame.
  */
 final class InvariantCheckingServer implements AutoCloseable {
   static final String SENTINEL = "GET /hello HTTP/1.1\r\nHost: sentinel\r\nConnection: close\r\n\r\n";
@@ -130,6 +134,19 @@ final class InvariantCheckingServer implements AutoCloseable {
       } catch (IOException closedEarly) {
         // the server refused and closed before the whole input was written: what it answered is still checked
       }
+      if (new String(input, StandardCharsets.ISO_8859_1).contains("HEAD")) {
+        // a HEAD response has a Content-Length and no body, which this reader cannot tell from the
+        // next response: only the bounded close and the logs are checked
+        try {
+          client.socket().getInputStream().readAllBytes();
+        } catch (SocketTimeoutException silent) {
+          throw new AssertionError("the server did not close within " + readTimeoutMillis + " ms; " + context, silent);
+        } catch (IOException reset) {
+          // closed with a reset: closed all the same
+        }
+        checkLogs(context);
+        return "HEAD";
+      }
       while (true) {
         RawHttpClient.RawResponse response;
         try {
@@ -156,11 +173,11 @@ final class InvariantCheckingServer implements AutoCloseable {
         .isEqualTo(handlersAnswered);
     if (isAmbiguous(input)) {
       assertThat(responses).as("the answer to an ambiguous frame; %s", context).hasSize(1);
-      assertThat(responses.get(0).status()).as("its status; %s", context).isEqualTo(400);
+      // 400, or an earlier refusal of the same request: 505 for a version it does not speak, 414, 431
+      assertThat(responses.get(0).status()).as("its status; %s", context).isIn(400, 414, 431, 505);
       assertThat(handlersAnswered).as("handlers run for an ambiguous frame; %s", context).isZero();
     }
-    assertThat(log.at(Level.ERROR)).as("errors logged; %s", context).isEmpty();
-    assertThat(log.warningsContaining("unexpected")).as("unexpected failures; %s", context).isEmpty();
+    checkLogs(context);
     StringBuilder outcome = new StringBuilder();
     for (RawHttpClient.RawResponse response : responses) {
       outcome.append(response.status()).append(',');
@@ -168,7 +185,12 @@ final class InvariantCheckingServer implements AutoCloseable {
     return outcome.toString();
   }
 
-  /** A first head with Content-Length and Transfer-Encoding, or two Content-Lengths: RFC 9112 §6.3's ambiguities. */
+  private void checkLogs(String context) {
+    assertThat(log.at(Level.ERROR)).as("errors logged; %s", context).isEmpty();
+    assertThat(log.warningsContaining("unexpected")).as("unexpected failures; %s", context).isEmpty();
+  }
+
+  /** A first head with Content-Length and Transfer-Encoding, or Content-Length twice: RFC 9112 §6.3's ambiguities. */
   private static boolean isAmbiguous(byte[] input) {
     String text = new String(input, StandardCharsets.ISO_8859_1);
     int end = text.indexOf("\r\n\r\n");

@@ -327,4 +327,13 @@ class RawProtocolTest {
       assertThat(client.readResponse().status()).as("the client's error, not the handler's").isEqualTo(400);
     }
   }
+
+  @Test
+  void twoDifferingContentLengthsAreRefusedOnHttp10Too() throws Exception {
+    RawHttpClient.RawResponse response = refusedAndClosed("POST /echo HTTP/1.0\r\nContent-Length: 5\r\n"
+        + "Content-Length: 2\r\n\r\nhello");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(handled).hasValue(0);
+  }
 }

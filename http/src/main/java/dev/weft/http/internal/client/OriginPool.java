@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +25,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Invariants (on the loop): {@code open == connections.size()}, {@code open <=
  * maxConnectionsPerOrigin}, {@code connecting <= open}; every idle connection is usable or about
- * to be counted out by its close future; {@code waiting} holds only QUEUED exchanges. Off the loop,
+ * to be counted out by its close future; {@code waiting} holds only QUEUED exchanges; a connection
+ * freed inside a socket read sits in {@code handingOver} (neither idle nor carrying an exchange)
+ * until that read ends, then goes to a waiting exchange or the idle stack. Off the loop,
  * {@code admitted} counts calls between admission and the end of their exchange, never above
  * {@code maxConnectionsPerOrigin + maxPendingRequests}.
  */
@@ -40,6 +43,7 @@ final class OriginPool {
   private final AtomicInteger admitted = new AtomicInteger();
 
   private final Set<ClientConnection> connections = new LinkedHashSet<>();
+  private final Set<ClientConnection> handingOver = new HashSet<>(); // free, waiting for the end of the read that freed them
   private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>(); // most recently used first
   private final ArrayDeque<ClientExchange> waiting = new ArrayDeque<>();
   private int connecting;
@@ -217,6 +221,7 @@ final class OriginPool {
       connecting--;
     }
     idle.remove(connection);
+    handingOver.remove(connection);
     openIfNeeded();
     updateGauges();
   }
@@ -232,7 +237,11 @@ final class OriginPool {
       connection.unbind();
       if (reusable && !closed && connection.isUsable()) {
         // not before the end of the read that ended this exchange: bytes behind its response close it
+        handingOver.add(connection);
         connection.whenReadEnds(() -> {
+          if (!handingOver.remove(connection)) {
+            return; // closed meanwhile
+          }
           if (!closed && connection.isUsable()) {
             hand(connection);
           } else {
@@ -326,7 +335,7 @@ final class OriginPool {
 
   private void updateGauges() {
     retireWhenUnused();
-    int idleNow = idle.size();
+    int idleNow = idle.size() + handingOver.size(); // no request on either
     idleGauge = idleNow;
     connectingGauge = connecting;
     activeGauge = connections.size() - idleNow - connecting;

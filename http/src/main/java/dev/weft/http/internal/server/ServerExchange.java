@@ -111,6 +111,11 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
       rejectMalformed(decoded.cause());
       return;
     }
+    if (StrictRequestDecoder.repeatsContentLength(head)) {
+      LOG.debug("400 for {}: Content-Length sent more than once", this);
+      respondError(400, "Bad Request: malformed or ambiguous request.", true);
+      return;
+    }
     bodyComplete = !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) == 0;
     if (server.isShuttingDown() || connection.closing()) {
       respondError(503, "The server is shutting down.", false);
