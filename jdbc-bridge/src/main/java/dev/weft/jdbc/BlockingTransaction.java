@@ -3,6 +3,7 @@ package dev.weft.jdbc;
 import dev.weft.Deadline;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -13,7 +14,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: a transaction whose body is blocking JDBC code, run whole on one worker: one hand-off
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /** The transaction behind {@link AsyncJdbc#inBlockingTransaction}. */
 final class BlockingTransaction<R> implements Callable<Void> {
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final Logger LOG = WeftLoggers.get(AsyncJdbc.class);
   private static final int NOT_STARTED = 0;
   private static final int RUNNING = 1;
   private static final int COMMITTING = 2;

@@ -1,12 +1,12 @@
 package dev.weft.jdbc;
 
 import dev.weft.RejectedException;
+import dev.weft.internal.WeftLoggers;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: the bridge's connection permits. At most `capacity` leases are out at once (one per
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /** Connection permits of one bridge: bounded leases, a bounded FIFO of waiters. */
 final class ConnectionGate {
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final Logger LOG = WeftLoggers.get(AsyncJdbc.class);
 
   private final String name;
   private final int capacity;

@@ -4,6 +4,7 @@ import dev.weft.AsyncRuntime;
 import dev.weft.Context;
 import dev.weft.Deadline;
 import dev.weft.future.Future;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
 import java.time.Duration;
@@ -14,11 +15,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** A view of a {@link JdbcBridge}, with or without a per-call timeout. */
 final class DefaultAsyncJdbc extends AbstractJdbcOperations implements AsyncJdbc {
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final Logger LOG = WeftLoggers.get(AsyncJdbc.class);
 
   private final JdbcBridge bridge;
   private final Duration timeout; // null: only the context's deadline

@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Deadline;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: one transaction, on one connection, driven by a serial queue of steps.
@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
 
 /** The transaction behind {@link AsyncJdbc#inTransaction}. */
 final class DefaultTransaction<R> extends AbstractJdbcOperations implements Transaction {
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final Logger LOG = WeftLoggers.get(AsyncJdbc.class);
   private static final int BEGINNING = 0;
   private static final int OPEN = 1;
   private static final int ENDING = 2;

@@ -6,6 +6,7 @@ import dev.weft.RejectedException;
 import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.LoopImpl;
 import dev.weft.internal.loop.LoopThread;
@@ -15,14 +16,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What every view of one bridge shares: the DataSource, the connection gate, the adapter that
  * runs statements (one thread per connection) and the one that sends {@code Statement.cancel()}.
  */
 final class JdbcBridge {
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final Logger LOG = WeftLoggers.get(AsyncJdbc.class);
   private static final ThreadLocal<WorkerHandoff> HANDOFF = new ThreadLocal<>(); // set on workers only
 
   final DefaultAsyncRuntime runtime;

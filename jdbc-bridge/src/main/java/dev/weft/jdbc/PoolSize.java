@@ -1,17 +1,17 @@
 package dev.weft.jdbc;
 
+import dev.weft.internal.WeftLoggers;
 import java.lang.reflect.Method;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads a pool's maximum size from its DataSource, without depending on the pool: HikariCP's
  * {@code HikariDataSource} (and any DataSource with a public {@code int getMaximumPoolSize()}) says it.
  */
 final class PoolSize {
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final Logger LOG = WeftLoggers.get(AsyncJdbc.class);
 
   private PoolSize() {}
 

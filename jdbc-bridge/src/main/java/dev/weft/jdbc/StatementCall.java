@@ -3,6 +3,7 @@ package dev.weft.jdbc;
 import dev.weft.Deadline;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -12,7 +13,6 @@ import java.sql.Connection;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: one statement outside a transaction, from the caller's call to its result.
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /** One statement on a connection of its own: the plain {@link AsyncJdbc} calls. */
 final class StatementCall<T> implements Callable<Void> {
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final Logger LOG = WeftLoggers.get(AsyncJdbc.class);
   private static final int NOT_STARTED = 0;
   private static final int RUNNING = 1;
   private static final int ABANDONED = 2;

@@ -1,11 +1,11 @@
 package dev.weft.jdbc;
 
+import dev.weft.internal.WeftLoggers;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: connects a cancel request (any thread, must not block) with the statement a worker is
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /** The statement a worker is running for one call, and the way to cancel it. */
 final class StatementGuard {
-  private static final Logger LOG = LoggerFactory.getLogger(AsyncJdbc.class);
+  private static final Logger LOG = WeftLoggers.get(AsyncJdbc.class);
   private static final int ATTEMPTS = 5;
   private static final long RETRY_MILLIS = 200;
 

@@ -2,9 +2,10 @@ package dev.weft.internal.detect;
 
 import dev.weft.blocking.BlockingCallDetection;
 import dev.weft.internal.Throwables;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.loop.LoopThread;
-import dev.weft.metrics.BlockingCallSite;
 import dev.weft.metrics.BlockingCallSite.Kind;
+import dev.weft.metrics.BlockingCallSite;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: one in-process JFR stream per runtime (RecordingStream), with the eight blocking-call
@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
 
 /** Reports blocking calls made on a runtime's loop threads, from JFR events streamed in-process. */
 public final class BlockingCallDetector {
-  private static final Logger LOG = LoggerFactory.getLogger(BlockingCallDetection.LOGGER_NAME);
+  private static final Logger LOG = WeftLoggers.get(BlockingCallDetection.LOGGER_NAME);
   private static final AtomicLong IDS = new AtomicLong();
   private static final int MAX_SITES = 1000;
   private static final long FINAL_DELIVERY_NANOS = TimeUnit.SECONDS.toNanos(3);

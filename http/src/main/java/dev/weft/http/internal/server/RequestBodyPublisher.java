@@ -1,5 +1,6 @@
 package dev.weft.http.internal.server;
 
+import dev.weft.internal.WeftLoggers;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import java.nio.ByteBuffer;
@@ -8,7 +9,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: the body of a streaming request as a Flow.Publisher. All state is confined to the
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /** A streaming request's body, published with back-pressure on the connection's loop. */
 final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
-  private static final Logger LOG = LoggerFactory.getLogger(RequestBodyPublisher.class);
+  private static final Logger LOG = WeftLoggers.get(RequestBodyPublisher.class);
 
   /** Pauses and resumes the connection's reads. */
   interface ReadGate {

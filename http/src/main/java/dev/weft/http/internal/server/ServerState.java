@@ -1,10 +1,10 @@
 package dev.weft.http.internal.server;
 
+import dev.weft.internal.WeftLoggers;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Overview: what a server's connections share. Every field is either immutable or thread-safe:
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /** The state a server's connections share: settings, routes, admission, metrics, the open connections. */
 final class ServerState {
-  private static final Logger LOG = LoggerFactory.getLogger("dev.weft.http.server");
+  private static final Logger LOG = WeftLoggers.get("dev.weft.http.server");
 
   final ServerSettings settings;
   final Router router;
