@@ -9,10 +9,10 @@ import java.time.Duration;
 /**
  * Settings of a bounded pool of platform threads, the default kind of adapter.
  *
- * <p>Threads start on demand: a call that finds more calls waiting than threads idle, starting or
- * about to poll wakes or starts one more, up to {@code maxThreads}, so a burst of {@code maxThreads}
- * calls has that many threads running within the time it takes to start them (unlike
- * {@code ThreadPoolExecutor}, which grows past its core size only once its queue is full). Then
+ * <p>Threads start on demand: a call that finds no idle thread and none on its way starts one, up
+ * to {@code maxThreads}, so a burst of {@code maxThreads} calls has that many threads running within
+ * the time it takes to start them (unlike {@code ThreadPoolExecutor}, which grows past its core size
+ * only once its queue is full). Then
  * calls wait in a lock-free queue of at most {@code maxQueue}; beyond that they are rejected. A
  * service that knows its burst at boot can start threads with the pool ({@code prestartThreads}).
  * Idle threads are woken most-recently-idle first, so a light load is served by few, warm threads;

@@ -65,8 +65,8 @@ class BoundedPoolWakeUpStressTest {
   }
 
   @Test
-  void everyCallOfEveryBurstRunsWhenEachCallWakesOrStartsItsOwnWorker() throws Exception {
-    // 24 threads for bursts of 24: submitters wake parked workers (or start threads) side by side
+  void everyCallOfEveryBurstRunsWhenBurstsStartOrWakeManyWorkers() throws Exception {
+    // 24 threads for bursts of 24: submitters start threads side by side, then wake parked workers
     assertThat(WakeUpBursts.run(runtime.adapter("wide"), 20_000, BUDGET, 1_500)).as("rounds").isGreaterThan(20);
   }
 
