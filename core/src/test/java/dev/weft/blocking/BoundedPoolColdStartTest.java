@@ -39,9 +39,12 @@ class BoundedPoolColdStartTest {
       for (int i = 0; i < 8; i++) {
         calls.add(pool.call(gate.call(i)));
         // Not one thread per step of a cascade (the worker started for call 1 starting the next):
-        // the submitter starts a thread for each call that finds none idle or on its way.
+        // the submitter starts a thread for each call that finds none idle or on its way. At least
+        // one per call, then; one more is allowed: a worker that takes a call between a submitter's
+        // count and its decision may start one as the submitter does (harmless: it idles and retires).
         AdapterStats stats = pool.stats();
-        assertThat(stats.threads()).as("threads once call %d has been submitted: %s", i + 1, stats).isEqualTo(i + 1);
+        assertThat(stats.threads()).as("threads once call %d has been submitted: %s", i + 1, stats)
+            .isGreaterThanOrEqualTo(i + 1).isLessThanOrEqualTo(Math.min(8, i + 2));
       }
     } finally {
       gate.open();

@@ -157,7 +157,9 @@ public final class BoundedPool extends AdapterBase {
     int waiting = entries.incrementAndGet();
     int coming = coming();
     if (waiting > coming && (coming == 0 || idle.get() == null)) {
-      // more calls wait than workers are coming: start a thread for this one, or wake an idle worker
+      // more calls wait than workers are coming: start a thread for this one, or wake an idle worker.
+      // `waiting` is our increment's view: a worker that took an entry since may have signalled for
+      // it too, so a race can start one thread more than needed (it idles, then retires); never fewer
       // if none is coming yet (a coming worker wakes the next idle one: see Overview, wake-up)
       signalWork();
     }
