@@ -17,6 +17,12 @@ import java.util.List;
  *   whose caller (the first frame outside the JDK) is Netty's channel or buffer code cannot have
  *   waited for the peer; a long one was preempted, not blocked. A user's blocking socket call
  *   inside a handler has the user's class as its caller and is still reported.
+ * - Netty's promise notification. A Netty promise completed on the loop (a channel's close or
+ *   write future) takes its own monitor to wake threads waiting in await()/sync() elsewhere; such a
+ *   waiter holds it only to check and enter wait(), so the loop can meet it contended for a few
+ *   microseconds (seen at a zero threshold on JDK 25). That is the cost of a waiter on another
+ *   thread, inside Netty, not a call the user made on the loop: a MONITOR_ENTER whose top frame is
+ *   Netty's DefaultPromise is the loop's own.
  * - Class loading. The first use of a class reads it from its jar (jdk.FileRead under
  *   ClassLoader.loadClass / jdk.internal.loader frames): once per class, the JVM's doing, not a
  *   call the user can move to an adapter. (A static initialiser that blocks is still reported.)
@@ -25,11 +31,15 @@ import java.util.List;
  *   detector also ignores events that begin after it was told to stop).
  */
 
-/** Recognises the JFR events a loop causes itself: its idle wait, its non-blocking channel I/O, class loading, its shutdown. */
+/**
+ * Recognises the JFR events a loop causes itself: its idle wait, its non-blocking channel I/O,
+ * Netty's promise notification, class loading, its shutdown.
+ */
 final class LoopOwnWaits {
   private static final String NETTY_SELECTOR = "io.netty.channel.nio.SelectedSelectionKeySetSelector";
   private static final String NETTY_QUIET_PERIOD = "io.netty.util.concurrent.SingleThreadEventExecutor";
   private static final String WEFT_TASK_QUEUE = "dev.weft.internal.loop.LoopTaskQueue";
+  private static final String NETTY_PROMISE = "io.netty.util.concurrent.DefaultPromise";
 
   private LoopOwnWaits() {}
 
@@ -41,6 +51,9 @@ final class LoopOwnWaits {
    * @return {@code true} if it must not be reported
    */
   static boolean isOwn(Kind kind, List<Frame> frames) {
+    if (kind == Kind.MONITOR_ENTER && !frames.isEmpty() && frames.get(0).type().equals(NETTY_PROMISE)) {
+      return true;
+    }
     for (Frame frame : frames) {
       String type = frame.type();
       if (isJdkSelector(type) || type.equals(NETTY_SELECTOR) || type.equals(WEFT_TASK_QUEUE) || isClassLoading(frame)
