@@ -81,7 +81,7 @@ final class BlockingTransaction<R> implements Callable<Void> {
     this.lease = new Lease(bridge.gate, this::submit, result::fail);
   }
 
-  /** @throws RejectedException if the bridge is saturated or closed */
+  /** Asks for a permit; if the bridge is saturated or closed, the promise fails with RejectedException. */
   void start() {
     result.onCancel(() -> abort(false));
     lease.acquire();

@@ -68,7 +68,7 @@ final class StatementCall<T> implements Callable<Void> {
     this.lease = new Lease(bridge.gate, this::submit, promise::fail);
   }
 
-  /** @throws RejectedException if the bridge is saturated or closed */
+  /** Asks for a permit; if the bridge is saturated or closed, the promise fails with RejectedException. */
   void start() {
     promise.onCancel(this::abort);
     lease.acquire();

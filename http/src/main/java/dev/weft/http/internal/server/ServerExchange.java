@@ -292,7 +292,9 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     }
     if (failure instanceof RejectedException) {
       server.metrics.rejected();
-      server.overloadLog.occurred("503 for {}: " + failure.getMessage(), this);
+      // Not WARN here: what refused (an adapter, the JDBC bridge) logs its saturation itself, rate-
+      // limited; a second WARN per 503 for the same incident told the reader nothing new.
+      LOG.debug("503 for {}: {}", this, failure.getMessage());
       respondOverloaded("the server is busy");
     } else if (failure != null) {
       LOG.error("the handler of {} failed; the client gets 500", this, failure);
