@@ -8,7 +8,7 @@ import java.util.Deque;
 
 /**
  * Carries OpenTelemetry's current {@link Context} (the active span, baggage) across Weft's hops,
- * for {@code dev.weft.ThreadLocalPropagation}. Shown in docs/observability-context.md; compiled and
+ * for {@code dev.weft.ThreadLocalPropagation}. Shown in docs/structured-concurrency.md; compiled and
  * tested here. OpenTelemetry makes a context current with a {@link Scope} that must be closed in
  * reverse order, so the scopes this accessor opens are kept per thread and closed as Weft's hops
  * end, which they do in reverse order.
