@@ -33,17 +33,36 @@ public final class Context {
       public CancellationScope scopeOf(Context context) {
         return context.scope;
       }
+
+      @Override
+      public Context carrying(Context context, Object carried) {
+        return new Context(context.deadline, context.scope, context.values, carried);
+      }
+
+      @Override
+      public Object carried(Context context) {
+        return context.carried;
+      }
     });
   }
 
   private final Deadline deadline; // null: none
   private final CancellationScope scope; // the innermost task group, or null
   private final Object[] values; // key, value, key, value... small and copied on write
+  // Only on the copies Weft captures at a hop or keeps to undo one (see ContextStorage): the
+  // thread-local values travelling with the work. Never current, never seen by user code; null on
+  // every context made by the methods below.
+  private final Object carried;
 
   private Context(Deadline deadline, CancellationScope scope, Object[] values) {
+    this(deadline, scope, values, null);
+  }
+
+  private Context(Deadline deadline, CancellationScope scope, Object[] values, Object carried) {
     this.deadline = deadline;
     this.scope = scope;
     this.values = values;
+    this.carried = carried;
   }
 
   /**

@@ -63,7 +63,9 @@ public final class Adapters {
    * Turns a blocking client into an asynchronous one by interface: for each method of
    * {@code asyncInterface}, declared {@code Future<X> m(P...)}, the proxy runs {@code legacy}'s
    * public method {@code X m(P...)} on {@code adapter} (a {@code void} twin maps to
-   * {@code Future<Void>}). What the twin throws fails the future as it is.
+   * {@code Future<Void>}). What the twin throws fails the future as it is; a call the adapter
+   * refuses (saturated or closed) returns a future failed with {@link dev.weft.RejectedException},
+   * as {@link BlockingAdapter#call} does: a proxied method never throws for it.
    *
    * <p>Every method is matched at creation: a method with no twin, or whose result types differ,
    * fails here with an {@link IllegalArgumentException} naming it. {@code default} methods of the

@@ -14,10 +14,13 @@ import java.util.concurrent.Callable;
  * happens-before those callbacks.
  *
  * <h2>Bounds and failures</h2>
- * Every adapter has a bound on concurrent calls and on waiting calls. A call that finds both full
- * fails at once with {@link dev.weft.RejectedException} naming the adapter and its numbers — load
- * shedding, never an unbounded queue. The call's exception fails the future as it is (no
- * wrapping); the adapter's threads survive it.
+ * Every adapter has a bound on concurrent calls and on waiting calls. A call that finds both full,
+ * or an adapter that is closed, returns a future already failed with
+ * {@link dev.weft.RejectedException} naming the adapter and its numbers — load shedding, never an
+ * unbounded queue. Nothing is thrown for it: a refusal reaches the caller by the same path as the
+ * call's own failures ({@code onFailure}, {@code recover}, {@code join}), and, like any failure,
+ * is reported to the unhandled-failure handler if nobody observes it. The call's exception fails
+ * the future as it is (no wrapping); the adapter's threads survive it.
  *
  * <h2>Cancellation and timeouts</h2>
  * Cancelling the future (or its timeout expiring) drops a call that is still waiting, and
@@ -32,9 +35,8 @@ public interface BlockingAdapter extends AutoCloseable {
    *
    * @param task the blocking call
    * @param <T> its result type
-   * @return the call's future, homed on the caller's loop
-   * @throws dev.weft.RejectedException if the adapter is saturated or closed (thrown, not
-   *     returned as a failed future, so an overloaded caller learns it at once)
+   * @return the call's future, homed on the caller's loop; already failed with
+   *     {@link dev.weft.RejectedException} if the adapter is saturated or closed
    */
   <T> Future<T> call(Callable<T> task);
 
@@ -46,8 +48,8 @@ public interface BlockingAdapter extends AutoCloseable {
    * @param task the blocking call
    * @param timeout the longest time the caller waits, {@code > 0}
    * @param <T> its result type
-   * @return the call's future, homed on the caller's loop
-   * @throws dev.weft.RejectedException if the adapter is saturated or closed
+   * @return the call's future, homed on the caller's loop; already failed with
+   *     {@link dev.weft.RejectedException} if the adapter is saturated or closed
    */
   <T> Future<T> call(Callable<T> task, Duration timeout);
 

@@ -103,9 +103,9 @@ public interface TaskGroup {
    *
    * @param child the blocking call; runs with the group's context
    * @param <T> the child's result type
-   * @return the child's future, homed on the group's loop
+   * @return the child's future, homed on the group's loop; if the adapter is saturated or closed,
+   *     it fails with {@link dev.weft.RejectedException} (a failed child, as the policy says)
    * @throws IllegalStateException if the group has completed (as for {@link #fork})
-   * @throws dev.weft.RejectedException if the adapter is saturated
    */
   <T> Future<T> forkBlocking(Callable<T> child);
 
@@ -115,9 +115,9 @@ public interface TaskGroup {
    * @param adapter where the call runs
    * @param child the blocking call; runs with the group's context
    * @param <T> the child's result type
-   * @return the child's future, homed on the group's loop
+   * @return the child's future, homed on the group's loop; if the adapter is saturated or closed,
+   *     it fails with {@link dev.weft.RejectedException} (a failed child, as the policy says)
    * @throws IllegalStateException if the group has completed (as for {@link #fork})
-   * @throws dev.weft.RejectedException if the adapter is saturated
    */
   <T> Future<T> forkBlocking(BlockingAdapter adapter, Callable<T> child);
 

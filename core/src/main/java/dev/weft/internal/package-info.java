@@ -18,6 +18,8 @@
  *       {@code scheduleInternal}, {@code eventLoop()}.
  *   <li>{@code loop.LoopThread} — {@code currentLoop()}: the loop of the calling thread, or null.
  *   <li>{@code future.DefaultPromise} — a promise homed on a given loop; {@code homeLoop()}.
+ *   <li>{@code context.ContextStorage} — {@code capture()}, {@code attach}, {@code restore}: run
+ *       work registered on one thread with its registrar's context and thread-locals on another.
  *   <li>{@link dev.weft.internal.SettingChecks} — range checks whose messages all have one shape.
  *   <li>{@link dev.weft.internal.Throwables} — rethrowing unwrapped, formatting durations.
  *   <li>{@link dev.weft.internal.WeftLoggers} — every Weft logger: SLF4J's, or {@code java.util.logging}

@@ -359,7 +359,9 @@ class AdapterContractTest {
     assertThat(full.active()).as("running at the bound").isEqualTo(CONCURRENCY);
     assertThat(full.queued()).as("queued at the bound").isEqualTo(QUEUE);
 
-    assertThatThrownBy(() -> adapter.call(() -> "one too many")).isInstanceOf(RejectedException.class)
+    Future<String> refused = adapter.call(() -> "one too many");
+    assertThat(refused.isFailed()).as("refused at once, as a failed future (nothing thrown)").isTrue();
+    assertThat(refused.failureNow()).isInstanceOf(RejectedException.class)
         .hasMessageContaining(adapter.name())
         .hasMessageContaining("(" + CONCURRENCY + "/" + CONCURRENCY + " running, " + QUEUE + "/" + QUEUE + " queued)");
     assertThat(adapter.stats().rejected()).as("rejected").isEqualTo(1);

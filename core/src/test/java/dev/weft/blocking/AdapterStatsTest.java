@@ -63,7 +63,7 @@ class AdapterStatsTest {
     held.add(pool.call(() -> "waited")); // these two fill the queue, then complete
     held.add(pool.call(() -> "waited"));
     for (int i = 0; i < 3; i++) {
-      assertThatThrownBy(() -> pool.call(() -> "refused")).isInstanceOf(RejectedException.class); // 3 rejected
+      assertThatThrownBy(() -> pool.call(() -> "refused").join(Duration.ZERO)).isInstanceOf(RejectedException.class); // 3 rejected
     }
     AdapterStats saturated = pool.stats();
     assertThat(saturated.active()).as("active while saturated").isEqualTo(2);

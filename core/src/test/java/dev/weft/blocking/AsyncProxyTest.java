@@ -155,7 +155,7 @@ class AsyncProxyTest {
     Future<String> second = dao.call(gate.call("2"));
     gate.awaitEntered(2);
     AsyncUserDao users = Adapters.proxy(AsyncUserDao.class, new LegacyUserDao(), dao);
-    assertThatThrownBy(() -> users.find(1)).as("a proxy call to a saturated adapter")
+    assertThatThrownBy(() -> users.find(1).join(Duration.ZERO)).as("a proxy call to a saturated adapter")
         .isInstanceOf(RejectedException.class);
     gate.open();
     first.join(WAIT);

@@ -42,7 +42,7 @@ class BulkheadTest {
       stuck.add(slow.call(gate.call("slow")));
     }
     gate.awaitEntered(2);
-    assertThatThrownBy(() -> slow.call(() -> "one more")).as("the slow bulkhead is saturated")
+    assertThatThrownBy(() -> slow.call(() -> "one more").join(Duration.ZERO)).as("the slow bulkhead is saturated")
         .isInstanceOf(RejectedException.class).hasMessageContaining("'slow'");
 
     for (int i = 0; i < 10; i++) {

@@ -107,7 +107,7 @@ class SlowCallAndEventsTest {
         Future<String> holder = pool.call(gate.call("held"));
         gate.awaitEntered(1);
         for (int i = 0; i < 3; i++) {
-          assertThatThrownBy(() -> pool.call(() -> "refused")).isInstanceOf(RejectedException.class);
+          assertThatThrownBy(() -> pool.call(() -> "refused").join(Duration.ZERO)).isInstanceOf(RejectedException.class);
         }
         gate.open();
         holder.join(WAIT);
@@ -141,7 +141,7 @@ class SlowCallAndEventsTest {
           return slowLegacyCall(release);
         });
         assertThat(started.await(5, TimeUnit.SECONDS)).as("both calls started").isTrue();
-        assertThatThrownBy(() -> pool.call(() -> "refused")).isInstanceOf(RejectedException.class);
+        assertThatThrownBy(() -> pool.call(() -> "refused").join(Duration.ZERO)).isInstanceOf(RejectedException.class);
         Polling.await("both calls reported slow", WAIT, () -> log.warningsContaining("'jfr'").size() >= 3,
             log::warnings); // one saturation WARN, two slow-call WARNs
         awaitWatchdogLooks(10); // the watchdog commits a slow call's event just after its WARN

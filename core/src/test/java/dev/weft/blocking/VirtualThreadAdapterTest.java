@@ -74,7 +74,7 @@ class VirtualThreadAdapterTest {
     }
     gate.awaitEntered(2);
 
-    assertThatThrownBy(() -> adapter.call(() -> 5)).isInstanceOf(RejectedException.class)
+    assertThatThrownBy(() -> adapter.call(() -> 5).join(Duration.ZERO)).isInstanceOf(RejectedException.class)
         .hasMessageContaining("virtual threads 'exact' is saturated (2/2 running, 3/3 queued)")
         .hasMessageContaining("raise maxConcurrency or maxQueue");
     AdapterStats saturated = adapter.stats();

@@ -112,7 +112,7 @@ class ShutdownWithBlockingWorkTest {
     assertThat(callbackThreads).as("callbacks of the 5 futures, on their home loop").hasSize(5)
         .allSatisfy((call, thread) -> assertThat(thread).as(call).isSameAs(loopThread));
     assertThat(liveThreadsOf(name)).as("threads of %s after shutdown", name).isEmpty();
-    assertThatThrownBy(() -> db.call(() -> "late")).as("a call after shutdown")
+    assertThatThrownBy(() -> db.call(() -> "late").join(Duration.ZERO)).as("a call after shutdown")
         .isInstanceOf(dev.weft.RejectedException.class);
     assertThat(failures.reports()).as("unhandled failures").isEmpty();
   }

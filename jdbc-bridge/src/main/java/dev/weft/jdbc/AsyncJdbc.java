@@ -27,8 +27,9 @@ import javax.sql.DataSource;
  * first request to its end) each hold one connection. The adapter that runs statements has as
  * many threads, since more threads than connections would only queue inside the pool, each
  * blocking a thread; calls beyond that wait, without a thread, in a queue of at most
- * {@link JdbcOptions#maxQueue()}, and a call that finds the queue full is rejected at once with
- * {@link dev.weft.RejectedException} naming the bridge and its numbers. Another user of the same
+ * {@link JdbcOptions#maxQueue()}, and a call that finds the queue full (or the bridge closed) is
+ * rejected at once: it returns a future already failed with {@link dev.weft.RejectedException}
+ * naming the bridge and its numbers (never thrown: the one error path of every Weft refusal). Another user of the same
  * DataSource takes connections the bridge counted on: its statements then wait inside the pool
  * (its {@code connectionTimeout} applies).
  *
@@ -76,7 +77,6 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
    * @param body the work of the transaction
    * @param <R> the result type
    * @return the future of the body's result, after the commit
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    * @see #inTransaction(IsolationLevel, Function)
    */
   <R> Future<R> inTransaction(Function<? super Transaction, ? extends Future<R>> body);
@@ -116,7 +116,6 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
    * @param body the work of the transaction; returns the future of its result
    * @param <R> the result type
    * @return the future of the body's result, homed on the calling loop
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    */
   <R> Future<R> inTransaction(IsolationLevel isolation, Function<? super Transaction, ? extends Future<R>> body);
 
@@ -127,7 +126,6 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
    * @param body the work of the transaction
    * @param <R> the result type
    * @return the future of the body's result, after the commit
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    * @see #inBlockingTransaction(IsolationLevel, BlockingTransactionBody)
    */
   <R> Future<R> inBlockingTransaction(BlockingTransactionBody<R> body);
@@ -160,7 +158,6 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
    * @param body the work of the transaction, on the transaction's connection
    * @param <R> the result type
    * @return the future of the body's result, homed on the calling loop
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    */
   <R> Future<R> inBlockingTransaction(IsolationLevel isolation, BlockingTransactionBody<R> body);
 

@@ -1,9 +1,11 @@
 package dev.weft.jdbc;
 
+import dev.weft.Context;
 import dev.weft.Deadline;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
 import dev.weft.internal.WeftLoggers;
+import dev.weft.internal.context.ContextStorage;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -63,6 +65,7 @@ final class BlockingTransaction<R> implements Callable<Void> {
   private final DefaultPromise<R> result;
   private final Deadline deadline; // null: none
   private final Lease lease;
+  private final Context caller = ContextStorage.capture(); // the caller's context and thread-locals, for the body
   private volatile int state = NOT_STARTED; // see Overview
   private volatile Future<?> adapterCall; // to drop it from the adapter's queue on abort
   private volatile ScheduledFuture<?> timer; // the deadline's, or null
@@ -81,7 +84,7 @@ final class BlockingTransaction<R> implements Callable<Void> {
     this.lease = new Lease(bridge.gate, this::submit, result::fail);
   }
 
-  /** @throws RejectedException if the bridge is saturated or closed */
+  /** Asks for a permit; if the bridge is saturated or closed, the promise fails with RejectedException. */
   void start() {
     result.onCancel(() -> abort(false));
     lease.acquire();
@@ -121,7 +124,12 @@ final class BlockingTransaction<R> implements Callable<Void> {
       transaction = TransactionConnection.open(bridge.dataSource, isolation);
       connection = transaction.connection;
       if (state == RUNNING) { // not aborted while getConnection() waited (a hung server, a busy pool)
-        value = body.run(transaction.connection);
+        Context previous = ContextStorage.attach(caller);
+        try {
+          value = body.run(transaction.connection);
+        } finally {
+          ContextStorage.restore(previous);
+        }
       }
     } catch (Throwable thrown) {
       failure = thrown;

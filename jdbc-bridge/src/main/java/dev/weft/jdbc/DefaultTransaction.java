@@ -100,7 +100,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
     this.lease = new Lease(bridge.gate, this::leased, this::refused);
   }
 
-  /** @throws dev.weft.RejectedException if the bridge is saturated or closed */
+  /** Asks for a permit; if the bridge is saturated or closed, the result fails with RejectedException. */
   void start() {
     result.onCancel(() -> abort(false));
     lease.acquire();

@@ -93,14 +93,14 @@ final class JdbcBridge {
       handoff.next = task;
       return null;
     }
-    try {
-      return statements.run(() -> runOnWorker(task));
-    } catch (RejectedException closed) {
+    Future<Void> call = statements.run(() -> runOnWorker(task));
+    if (call.isFailed() && call.failureNow() instanceof RejectedException) {
       Thread thread = new Thread(task, runtime.name() + "-" + name + "-cleanup");
       thread.setDaemon(true);
       thread.start();
       return null;
     }
+    return call;
   }
 
   /**
@@ -154,11 +154,11 @@ final class JdbcBridge {
 
   /** Sends {@code guard}'s running statement a cancel, on the canceller thread. Non-blocking. */
   void cancelLater(StatementGuard guard) {
-    try {
-      canceller.run(guard::cancelRunning);
-    } catch (RejectedException full) {
-      LOG.warn("jdbc '{}' could not send Statement.cancel(): {}; the statement runs until it ends or its query"
-          + " timeout", name, full.getMessage());
+    Future<Void> sent = canceller.run(guard::cancelRunning);
+    if (sent.isFailed() && sent.failureNow() instanceof RejectedException) {
+      // DEBUG: a saturated canceller has logged its saturation itself (one line per incident)
+      LOG.debug("jdbc '{}' could not send Statement.cancel(): {}; the statement runs until it ends or its query"
+          + " timeout", name, sent.failureNow().getMessage());
     }
   }
 

@@ -29,7 +29,9 @@ import java.util.Optional;
  * object, {@code SQLState} and vendor code), with a {@link SqlContext} naming the SQL attached as a
  * suppressed exception. In every case — success, failure, cancellation, timeout — the statement
  * and result set are closed, and the connection is returned to the pool (for {@link AsyncJdbc}) or
- * kept by its transaction.
+ * kept by its transaction. A call the bridge refuses ({@link AsyncJdbc}'s, when its connections
+ * and queue are full or it is closed) returns a future already failed with
+ * {@link dev.weft.RejectedException}: no method throws it.
  *
  * <h2>Cancellation and deadlines</h2>
  * Cancelling the future stops the work: a call still waiting for a connection is dropped; a
@@ -53,7 +55,6 @@ public interface JdbcOperations {
    * @param params the parameters, in order
    * @param <T> the value of one row
    * @return a future of the rows' values, in the order of the result set (an unmodifiable list)
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    */
   <T> Future<List<T>> query(String sql, RowMapper<T> mapper, Object... params);
 
@@ -67,7 +68,6 @@ public interface JdbcOperations {
    * @param <T> the value of the row
    * @return a future of the row's value; it fails with {@link java.util.NoSuchElementException}
    *     if there is no row, {@link IllegalStateException} if there are several
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    */
   <T> Future<T> queryOne(String sql, RowMapper<T> mapper, Object... params);
 
@@ -80,7 +80,6 @@ public interface JdbcOperations {
    * @param <T> the value of the row
    * @return a future of the row's value, empty if there is no row; it fails with
    *     {@link IllegalStateException} if there are several
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    */
   <T> Future<Optional<T>> queryOptional(String sql, RowMapper<T> mapper, Object... params);
 
@@ -90,7 +89,6 @@ public interface JdbcOperations {
    * @param sql the statement, with {@code ?} placeholders
    * @param params the parameters, in order
    * @return a future of the number of rows changed (0 for DDL)
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    */
   Future<Integer> update(String sql, Object... params);
 
@@ -105,7 +103,6 @@ public interface JdbcOperations {
    * @param params the parameters, in order
    * @param <K> the key type
    * @return a future of the keys, one per changed row (an unmodifiable list)
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    */
   <K> Future<List<K>> updateReturningKeys(String sql, RowMapper<K> keyMapper, Object... params);
 
@@ -120,7 +117,6 @@ public interface JdbcOperations {
    *     this method is called
    * @return a future of the update counts, one per row (as the driver reports them, which may be
    *     {@link java.sql.Statement#SUCCESS_NO_INFO})
-   * @throws dev.weft.RejectedException if the bridge is saturated or closed (thrown at once)
    */
   Future<int[]> batch(String sql, List<Object[]> rows);
 }

@@ -176,8 +176,8 @@ public final class JdbcOptions {
     }
 
     /**
-     * How many calls may wait for a free connection; beyond that a call is rejected at once with
-     * {@link dev.weft.RejectedException}. Default 1 000; 0 means no waiting.
+     * How many calls may wait for a free connection; beyond that a call is rejected at once: its
+     * future fails with {@link dev.weft.RejectedException}. Default 1 000; 0 means no waiting.
      *
      * @param maxQueue 0 to 1 000 000
      * @return this builder

@@ -37,7 +37,7 @@ final class Lease {
 
   private final ConnectionGate gate;
   private final Runnable onLeased; // quick, non-blocking, never throws; may run on any thread
-  private final Consumer<RejectedException> onRefused; // the gate closed while it waited
+  private final Consumer<RejectedException> onRefused; // the gate refused it (saturated or closed), at once or while it waited
   private volatile int state = IDLE; // see Overview
 
   Lease(ConnectionGate gate, Runnable onLeased, Consumer<RejectedException> onRefused) {
@@ -48,18 +48,18 @@ final class Lease {
 
   /**
    * Asks for a permit: {@code onLeased} runs now, on this thread, if one is free; else later, on
-   * the thread that releases one.
-   *
-   * @throws RejectedException if the gate is saturated or closed
+   * the thread that releases one. If the gate is saturated or closed, {@code onRefused} runs now,
+   * on this thread: a refusal reaches the caller as its future's failure, never as a throw.
    */
   void acquire() {
     state = WAITING;
     boolean now;
     try {
       now = gate.acquire(this);
-    } catch (RuntimeException rejected) {
+    } catch (RejectedException rejected) {
       state = ABANDONED;
-      throw rejected;
+      onRefused.accept(rejected);
+      return;
     }
     if (now) {
       granted();

@@ -215,13 +215,7 @@ final class RowSubscription<T> implements Flow.Subscription {
       submitFetch();
       return;
     }
-    try {
-      lease.acquire(); // the first fetch: submitFetch runs once a permit is ours
-    } catch (RejectedException rejected) {
-      fetching = false;
-      cursorClosed = true;
-      fail(rejected);
-    }
+    lease.acquire(); // the first fetch: submitFetch runs once a permit is ours, permitRefused if refused
   }
 
   private void permitRefused(RejectedException closed) {

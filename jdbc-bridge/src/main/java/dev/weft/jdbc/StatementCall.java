@@ -1,9 +1,11 @@
 package dev.weft.jdbc;
 
+import dev.weft.Context;
 import dev.weft.Deadline;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
 import dev.weft.internal.WeftLoggers;
+import dev.weft.internal.context.ContextStorage;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -53,6 +55,9 @@ final class StatementCall<T> implements Callable<Void> {
   private final LoopImpl home;
   private final Lease lease;
   private final StatementGuard guard = new StatementGuard();
+  // The caller's context and thread-locals (MDC, tracing), for the worker: the adapter call is
+  // made by whichever thread grants the permit, often another call's worker.
+  private final Context caller = ContextStorage.capture();
   private volatile int run = NOT_STARTED; // see Overview
   private volatile Future<?> adapterCall; // to drop it from the adapter's queue on abort
   private volatile ScheduledFuture<?> timer; // the deadline's, or null
@@ -68,7 +73,7 @@ final class StatementCall<T> implements Callable<Void> {
     this.lease = new Lease(bridge.gate, this::submit, promise::fail);
   }
 
-  /** @throws RejectedException if the bridge is saturated or closed */
+  /** Asks for a permit; if the bridge is saturated or closed, the promise fails with RejectedException. */
   void start() {
     promise.onCancel(this::abort);
     lease.acquire();
@@ -103,6 +108,7 @@ final class StatementCall<T> implements Callable<Void> {
     }
     T result = null;
     Throwable failure = null;
+    Context previous = ContextStorage.attach(caller);
     try {
       result = runOnConnection();
     } catch (Throwable thrown) {
@@ -111,6 +117,7 @@ final class StatementCall<T> implements Callable<Void> {
         SqlContext.attach(thrown, bridge.name, sql);
       }
     } finally {
+      ContextStorage.restore(previous);
       bridge.release(lease); // the connection is closed by now
       cancelTimer();
     }

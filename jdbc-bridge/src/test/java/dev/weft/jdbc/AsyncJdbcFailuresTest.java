@@ -123,7 +123,7 @@ class AsyncJdbcFailuresTest {
     Future<List<Long>> running = jdbc.query(H2Pool.LONG_QUERY, row -> row.getLong(1));
     Future<Integer> waiting = jdbc.update("UPDATE users SET name = 'x'");
 
-    assertThatThrownBy(() -> jdbc.update("UPDATE users SET name = 'y'"))
+    assertThatThrownBy(() -> jdbc.update("UPDATE users SET name = 'y'").join(Duration.ZERO))
         .isInstanceOf(RejectedException.class)
         .hasMessage("jdbc '" + jdbc.name() + "' is saturated (1/1 connections in use, 1/1 calls waiting); raise "
             + "maxQueue, or the pool's size and maxConnections if the database can take more, or shed load upstream");
@@ -136,7 +136,7 @@ class AsyncJdbcFailuresTest {
     open(1, 10);
     jdbc.close();
 
-    assertThatThrownBy(() -> jdbc.query("SELECT 1", row -> row.getInt(1))).isInstanceOf(RejectedException.class)
+    assertThatThrownBy(() -> jdbc.query("SELECT 1", row -> row.getInt(1)).join(Duration.ZERO)).isInstanceOf(RejectedException.class)
         .hasMessageContaining("is closed");
   }
 

@@ -69,7 +69,14 @@ abstract class AdapterBase implements BlockingAdapter {
     }
     DefaultPromise<T> promise = new DefaultPromise<>(home);
     CallTask<T> task = new CallTask<>(this, callable, promise, home, timeoutNanos);
-    admit(task);
+    try {
+      admit(task);
+    } catch (RejectedException rejected) {
+      // One error path: a refusal is the future's failure, like the call's own. The promise watches
+      // it as any failure, so a refused call whose future nobody looks at is still reported.
+      promise.fail(rejected);
+      return promise;
+    }
     metrics.submitted.increment();
     // Hooks and timer come after admission, so a call can only be dropped once its adapter counts
     // it. Nobody can cancel before this method returns.
@@ -79,7 +86,8 @@ abstract class AdapterBase implements BlockingAdapter {
   }
 
   /**
-   * Accepts the call (it will run) or throws {@link RejectedException} via {@link #reject}.
+   * Accepts the call (it will run) or throws {@link RejectedException} via {@link #reject}, which
+   * {@link #call} turns into the future's failure.
    *
    * @param task the call
    */

@@ -180,11 +180,15 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     Context childContext = childContext();
     if (!home.inLoop()) {
       DefaultPromise<T> relay = new DefaultPromise<>(home);
+      Context forker = ContextStorage.capture(); // the forking thread's thread-locals reach the child
       home.dispatch(() -> {
+        Context previous = ContextStorage.attach(forker);
         try {
           relay.follow(forkOnHome(child, childContext));
         } catch (Throwable failure) {
           relay.fail(failure);
+        } finally {
+          ContextStorage.restore(previous);
         }
       });
       return relay;
@@ -225,11 +229,15 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     Context childContext = childContext();
     if (!home.inLoop()) {
       DefaultPromise<T> relay = new DefaultPromise<>(home);
+      Context forker = ContextStorage.capture(); // the forking thread's thread-locals reach the child
       home.dispatch(() -> {
+        Context previous = ContextStorage.attach(forker);
         try {
           relay.follow(forkBlockingOnHome(adapter, child, childContext));
         } catch (Throwable failure) {
           relay.fail(failure);
+        } finally {
+          ContextStorage.restore(previous);
         }
       });
       return relay;

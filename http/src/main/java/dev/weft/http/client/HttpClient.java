@@ -10,8 +10,9 @@ import java.net.URI;
  *
  * <p>Connections are pooled per origin (scheme, host, port) and reused while the server keeps
  * them alive; each origin has at most {@code maxConnectionsPerOrigin} connections and
- * {@code maxPendingRequests} requests waiting for one — beyond that, {@link #send} throws
- * {@link dev.weft.RejectedException} at once, naming the origin and its numbers. Every request is
+ * {@code maxPendingRequests} requests waiting for one — beyond that, {@link #send} returns a
+ * future already failed with {@link dev.weft.RejectedException}, naming the origin and its numbers
+ * (never thrown: one error path, as for every Weft refusal). Every request is
  * bounded in time by the earlier of its request timeout and the {@link dev.weft.Context}'s
  * deadline (a request made inside a {@link dev.weft.group.TaskGroup} with a timeout never waits
  * longer than the group).
@@ -51,10 +52,10 @@ public interface HttpClient extends AutoCloseable {
    * Sends {@code GET uri} and reads the whole response.
    *
    * @param uri an absolute {@code http} or {@code https} URI
-   * @return the response, on the caller's loop
-   * @throws IllegalArgumentException if {@code uri} is not an absolute http(s) URI
-   * @throws dev.weft.RejectedException if the origin's pool and its queue are full, or the client
+   * @return the response, on the caller's loop; already failed with
+   *     {@link dev.weft.RejectedException} if the origin's pool and its queue are full, or the client
    *     is closed
+   * @throws IllegalArgumentException if {@code uri} is not an absolute http(s) URI
    */
   default Future<HttpResponse> get(String uri) {
     return send(HttpRequest.get(URI.create(uri)));
@@ -64,10 +65,10 @@ public interface HttpClient extends AutoCloseable {
    * Sends {@code GET uri} and reads the whole response.
    *
    * @param uri an absolute {@code http} or {@code https} URI
-   * @return the response, on the caller's loop
-   * @throws IllegalArgumentException if {@code uri} is not an absolute http(s) URI
-   * @throws dev.weft.RejectedException if the origin's pool and its queue are full, or the client
+   * @return the response, on the caller's loop; already failed with
+   *     {@link dev.weft.RejectedException} if the origin's pool and its queue are full, or the client
    *     is closed
+   * @throws IllegalArgumentException if {@code uri} is not an absolute http(s) URI
    */
   default Future<HttpResponse> get(URI uri) {
     return send(HttpRequest.get(uri));
@@ -79,8 +80,8 @@ public interface HttpClient extends AutoCloseable {
    * kind {@link HttpClientException.Kind#BODY_TOO_LARGE} and the connection is closed).
    *
    * @param request the request
-   * @return the response, on the caller's loop
-   * @throws dev.weft.RejectedException if the origin's pool and its queue are full, or the client
+   * @return the response, on the caller's loop; already failed with
+   *     {@link dev.weft.RejectedException} if the origin's pool and its queue are full, or the client
    *     is closed
    */
   Future<HttpResponse> send(HttpRequest request);
@@ -96,8 +97,8 @@ public interface HttpClient extends AutoCloseable {
    * the response is {@linkplain StreamingHttpResponse#close() closed}: always do one of them.
    *
    * @param request the request
-   * @return the response head with its streaming body, on the caller's loop
-   * @throws dev.weft.RejectedException if the origin's pool and its queue are full, or the client
+   * @return the response head with its streaming body, on the caller's loop; already failed with
+   *     {@link dev.weft.RejectedException} if the origin's pool and its queue are full, or the client
    *     is closed
    */
   Future<StreamingHttpResponse> stream(HttpRequest request);

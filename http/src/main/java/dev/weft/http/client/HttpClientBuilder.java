@@ -38,7 +38,7 @@ public final class HttpClientBuilder {
 
   /**
    * The most requests that may wait for a connection to one origin while all its connections are
-   * busy. One more is refused at once with {@link dev.weft.RejectedException}: a slow backend makes
+   * busy. One more is refused at once: its future fails with {@link dev.weft.RejectedException}: a slow backend makes
    * callers fail fast instead of queueing without bound. Default 256.
    *
    * @param maxPendingRequests 0 to 1 000 000

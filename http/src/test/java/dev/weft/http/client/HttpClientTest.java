@@ -145,7 +145,7 @@ class HttpClientTest {
       Polling.await("two busy connections and three waiting", Duration.ofSeconds(10),
           () -> origin(client).activeConnections() == 2
           && origin(client).pendingRequests() == 3);
-      assertThatThrownBy(() -> client.get(uri("/hang")))
+      assertThatThrownBy(() -> client.get(uri("/hang")).join(Duration.ZERO))
           .isInstanceOf(RejectedException.class)
           .hasMessageContaining("http://127.0.0.1:" + server.port())
           .hasMessageContaining("2 of 2 connections busy (maxConnectionsPerOrigin)")
@@ -406,7 +406,7 @@ class HttpClientTest {
     for (Future<HttpResponse> future : List.of(running, queued)) {
       assertThatThrownBy(future::join).isInstanceOfSatisfying(HttpClientException.class, kind(HttpClientException.Kind.CLIENT_CLOSED));
     }
-    assertThatThrownBy(() -> client.get(uri("/hello"))).isInstanceOf(RejectedException.class)
+    assertThatThrownBy(() -> client.get(uri("/hello")).join(Duration.ZERO)).isInstanceOf(RejectedException.class)
         .hasMessageContaining("closed");
     client.close(); // idempotent
   }
@@ -515,7 +515,7 @@ class HttpClientTest {
       for (int i = 0; i < 4; i++) {
         fill.add(client.get(server.uri("/hang")));
       }
-      assertThatThrownBy(() -> client.get(server.uri("/hang"))).isInstanceOf(RejectedException.class);
+      assertThatThrownBy(() -> client.get(server.uri("/hang")).join(Duration.ZERO)).isInstanceOf(RejectedException.class);
       fill.forEach(Future::cancel);
     }
   }

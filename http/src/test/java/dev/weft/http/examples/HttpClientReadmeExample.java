@@ -23,7 +23,7 @@ public class HttpClientReadmeExample {
   static HttpClient newClient(AsyncRuntime runtime) {
     return HttpClient.builder(runtime)
         .maxConnectionsPerOrigin(32)                 // pooled, kept alive, per scheme+host+port
-        .maxPendingRequests(256)                     // beyond it: RejectedException at once
+        .maxPendingRequests(256)                     // beyond it: a failed future, RejectedException
         .connectTimeout(Duration.ofSeconds(2))
         .requestTimeout(Duration.ofSeconds(5))       // a TaskGroup's deadline shortens it
         .build();

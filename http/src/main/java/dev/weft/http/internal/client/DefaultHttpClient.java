@@ -108,14 +108,20 @@ public final class DefaultHttpClient implements HttpClient {
   }
 
   private <R> Future<R> start(HttpRequest request, boolean streaming) {
-    if (closed) {
-      throw new RejectedException("HTTP client is closed: " + request + " refused");
-    }
     Loop caller = Loop.current();
     Promise<R> promise = (caller != null ? caller : runtime.nextLoop()).newPromise();
+    if (closed) {
+      promise.fail(new RejectedException("HTTP client is closed: " + request + " refused"));
+      return promise;
+    }
     long contextRemaining = Context.current().deadline().map(Deadline::remainingNanos).orElse(Long.MAX_VALUE);
     Call<R> call = new Call<>(promise, streaming, request, settings.requestTimeoutNanos(), contextRemaining);
-    submit(call, request);
+    try {
+      submit(call, request);
+    } catch (RejectedException refused) {
+      promise.fail(refused); // one error path: a refusal is the future's failure, never thrown
+      return promise;
+    }
     promise.onCancel(() -> {
       ClientExchange current = call.current;
       if (current != null) {
@@ -203,10 +209,9 @@ public final class DefaultHttpClient implements HttpClient {
 
   /** Runs a TLS handshake's delegated task off the loops. */
   void runTlsTask(Runnable task) {
-    try {
-      support.run(task::run);
-    } catch (RejectedExecutionException full) {
-      task.run(); // a handshake late on the loop beats one failed for lack of a thread
+    Future<Void> handed = support.run(task::run);
+    if (handed.isFailed() && handed.failureNow() instanceof RejectedExecutionException) {
+      task.run(); // refused: a handshake late on the loop beats one failed for lack of a thread
     }
   }
 

@@ -5,6 +5,7 @@ import dev.weft.Deadline;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
 import dev.weft.http.server.Response;
+import dev.weft.internal.context.ContextStorage;
 import dev.weft.internal.future.DefaultPromise;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -271,11 +272,17 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
         match.pathParams, match.route.template().toString(), bytes, remote, connection.loop());
     Flow.Publisher<ByteBuffer> bodyPublisher = upload;
     Future<Response> result;
+    // A scope around the handler (with thread-local propagation on): what it sets on this loop
+    // thread, an MDC entry for its request, is undone when it returns, so it never reaches the next
+    // request's handler; what it registers (callbacks, blocking calls) carries it along.
+    Context previous = ContextStorage.attach(ContextStorage.capture());
     try {
       result = Context.current().withDeadline(deadline).call(() -> match.route.endpoint().invoke(request, bodyPublisher));
     } catch (Throwable thrown) {
       handlerDone(null, thrown);
       return;
+    } finally {
+      ContextStorage.restore(previous);
     }
     if (result == null) {
       handlerDone(null, new NullPointerException("the handler returned null instead of a Future<Response>"));
@@ -292,7 +299,9 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     }
     if (failure instanceof RejectedException) {
       server.metrics.rejected();
-      server.overloadLog.occurred("503 for {}: " + failure.getMessage(), this);
+      // Not WARN here: what refused (an adapter, the JDBC bridge) logs its saturation itself, rate-
+      // limited; a second WARN per 503 for the same incident told the reader nothing new.
+      LOG.debug("503 for {}: {}", this, failure.getMessage());
       respondOverloaded("the server is busy");
     } else if (failure != null) {
       LOG.error("the handler of {} failed; the client gets 500", this, failure);
