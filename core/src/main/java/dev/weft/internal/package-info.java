@@ -13,11 +13,14 @@
  * <ul>
  *   <li>{@code loop.DefaultAsyncRuntime} — enter with {@code DefaultAsyncRuntime.of(runtime, user)},
  *       which refuses a foreign {@code AsyncRuntime} with one clear message; then
- *       {@code nextLoop()}, {@code eventLoopGroup()}, {@code adapters()}, {@code reportUnhandled}.
+ *       {@code nextLoop()}, {@code eventLoopGroup()}, {@code adapters()}, {@code reportUnhandled},
+ *       {@code showAdapterAs} (the JDBC bridge shows its gate and adapter as one in the metrics).
  *   <li>{@code loop.LoopImpl} — enter with {@code LoopImpl.of(loop, user)}; {@code dispatch},
  *       {@code scheduleInternal}, {@code eventLoop()}.
  *   <li>{@code loop.LoopThread} — {@code currentLoop()}: the loop of the calling thread, or null.
  *   <li>{@code future.DefaultPromise} — a promise homed on a given loop; {@code homeLoop()}.
+ *   <li>{@code metrics.TimingRecorder} — counts, sums and recent-window percentiles of a timed
+ *       quantity, for the modules' own metrics.
  *   <li>{@link dev.weft.internal.SettingChecks} — range checks whose messages all have one shape.
  *   <li>{@link dev.weft.internal.Throwables} — rethrowing unwrapped, formatting durations.
  *   <li>{@link dev.weft.internal.WeftLoggers} — every Weft logger: SLF4J's, or {@code java.util.logging}
