@@ -39,6 +39,7 @@ final class Lease {
   private final Runnable onLeased; // quick, non-blocking, never throws; may run on any thread
   private final Consumer<RejectedException> onRefused; // the gate closed while it waited
   private volatile int state = IDLE; // see Overview
+  private long requestedAt; // nanoTime of acquire(); written before the gate publishes the lease
 
   Lease(ConnectionGate gate, Runnable onLeased, Consumer<RejectedException> onRefused) {
     this.gate = gate;
@@ -53,6 +54,7 @@ final class Lease {
    * @throws RejectedException if the gate is saturated or closed
    */
   void acquire() {
+    requestedAt = System.nanoTime();
     state = WAITING;
     boolean now;
     try {
@@ -69,6 +71,7 @@ final class Lease {
   /** Called by the gate (or {@link #acquire}) when the permit is this lease's. */
   void granted() {
     if (STATE.compareAndSet(this, WAITING, LEASED)) {
+      gate.metrics.connectionWait.record(System.nanoTime() - requestedAt);
       onLeased.run();
     } else {
       gate.release(); // abandoned meanwhile

@@ -103,6 +103,7 @@ final class StatementCall<T> implements Callable<Void> {
     }
     T result = null;
     Throwable failure = null;
+    long startedAt = System.nanoTime();
     try {
       result = runOnConnection();
     } catch (Throwable thrown) {
@@ -111,6 +112,7 @@ final class StatementCall<T> implements Callable<Void> {
         SqlContext.attach(thrown, bridge.name, sql);
       }
     } finally {
+      bridge.gate.metrics.statementEnded(System.nanoTime() - startedAt, failure);
       bridge.release(lease); // the connection is closed by now
       cancelTimer();
     }
@@ -147,6 +149,7 @@ final class StatementCall<T> implements Callable<Void> {
   private void deadlinePassed() {
     if (promise.fail(new TimeoutException("jdbc '" + bridge.name + "': the statement did not complete by its deadline"
         + " and was cancelled: " + SqlContext.shorten(sql)))) {
+      bridge.gate.metrics.timedOut.increment();
       abort();
     }
   }
