@@ -120,6 +120,7 @@ public final class TimingRecorder {
     long recent = window.getTotalCount();
     return new Timing(all, Duration.ofNanos(total), recent,
         Duration.ofNanos(recent == 0 ? 0 : window.getValueAtPercentile(50)),
+        Duration.ofNanos(recent == 0 ? 0 : window.getValueAtPercentile(90)),
         Duration.ofNanos(recent == 0 ? 0 : window.getValueAtPercentile(99)),
         Duration.ofNanos(recent == 0 ? 0 : window.getMaxValue()));
   }
