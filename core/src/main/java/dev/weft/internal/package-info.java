@@ -20,7 +20,8 @@
  *   <li>{@code loop.LoopThread} — {@code currentLoop()}: the loop of the calling thread, or null.
  *   <li>{@code future.DefaultPromise} — a promise homed on a given loop; {@code homeLoop()}.
  *   <li>{@code metrics.TimingRecorder} — counts, sums and recent-window percentiles of a timed
- *       quantity, for the modules' own metrics.
+ *       quantity, for the modules' own metrics; {@code metrics.SnapshotCache} — one snapshot shared
+ *       by the meters a registry reads in one publication.
  *   <li>{@link dev.weft.internal.SettingChecks} — range checks whose messages all have one shape.
  *   <li>{@link dev.weft.internal.Throwables} — rethrowing unwrapped, formatting durations.
  *   <li>{@link dev.weft.internal.WeftLoggers} — every Weft logger: SLF4J's, or {@code java.util.logging}

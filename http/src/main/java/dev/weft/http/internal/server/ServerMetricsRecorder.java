@@ -52,12 +52,13 @@ final class ServerMetricsRecorder {
   }
 
   HttpServerMetrics snapshot(int inFlight, int openConnections, List<RouteRecorder> routes) {
-    Timing timing = latency.snapshot();
+    // routes first: a response counts in the totals before its route, so totals read later cover every route
     List<HttpServerMetrics.Route> perRoute = new ArrayList<>(routes.size());
     for (RouteRecorder route : routes) {
       perRoute.add(new HttpServerMetrics.Route(route.method, route.template, route.byClass[0].sum(),
           route.byClass[1].sum(), route.byClass[2].sum(), route.byClass[3].sum(), route.latency.snapshot()));
     }
+    Timing timing = latency.snapshot();
     return new HttpServerMetrics(byClass[0].sum(), byClass[1].sum(), byClass[2].sum(), byClass[3].sum(),
         aborted.sum(), rejected.sum(), timedOut.sum(), sendTimedOut.sum(), refusedConnections.sum(), inFlight,
         openConnections, timing.recentP50(), timing.recentP90(), timing.recentP99(), timing.recentMax(),
