@@ -117,6 +117,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
         settings.blockedThreshold(), adapters::checkSlowCalls);
     watchdog.start();
     OPEN_RUNTIMES.add(this);
+    RuntimeStatisticsEvent.registerOnce();
   }
 
   private BlockingCallDetector startBlockingCallDetector() {
@@ -169,6 +170,11 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     }
     throw new IllegalArgumentException(user + " needs a runtime made by AsyncRuntime.create() or its builder (was "
         + (runtime == null ? "null" : runtime.getClass().getName()) + ")");
+  }
+
+  /** The runtimes open now, oldest first: for the periodic JFR events. */
+  static List<DefaultAsyncRuntime> openRuntimes() {
+    return OPEN_RUNTIMES;
   }
 
   /**
