@@ -68,7 +68,7 @@ public final class AsyncRuntimeMeters implements MeterBinder {
    */
   @Override
   public void bindTo(MeterRegistry registry) {
-    RuntimeMetrics now = snapshot.get();
+    RuntimeMetrics now = runtime.metrics(); // not the cache: the first publication must not see this one
     Tags runtimeTags = Tags.of("runtime", runtime.name());
     for (int index = 0; index < now.loops().size(); index++) {
       int loop = index;

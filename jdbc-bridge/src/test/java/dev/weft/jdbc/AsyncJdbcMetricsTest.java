@@ -72,9 +72,9 @@ class AsyncJdbcMetricsTest {
     assertThat(shown.maxConcurrency()).as("maxConcurrency: the connections").isEqualTo(2);
     assertThat(shown.maxQueue()).as("maxQueue: the bridge's queue").isEqualTo(3);
 
+    long releasedAt = System.nanoTime(); // before the release: a waiter may be granted before release() returns
     H2Latch.release("metrics-hold-1");
     H2Latch.release("metrics-hold-2");
-    long releasedAt = System.nanoTime();
     for (Future<Integer> call : holding) {
       assertThat(call.join(TIMEOUT)).isEqualTo(1);
     }
@@ -87,7 +87,7 @@ class AsyncJdbcMetricsTest {
     }
 
     JdbcMetrics after = jdbc.metrics();
-    long waitedAtLeast = releasedAt - queuedBy; // each waiting call waited from before queuedBy to after releasedAt
+    long waitedAtLeast = releasedAt - queuedBy; // each waiting call asked before queuedBy, was granted after releasedAt
     assertThat(after.connectionsInUse()).as("connections in use after").isZero();
     assertThat(after.waiting()).as("calls waiting after").isZero();
     assertThat(after.peakConnectionsInUse()).as("peak connections in use").isEqualTo(2);

@@ -48,6 +48,7 @@ import java.util.function.ToLongFunction;
 public final class HttpServerMeters implements MeterBinder {
   private static final String UNROUTED = "unrouted";
 
+  private final HttpServer server;
   private final String name;
   private final SnapshotCache<HttpServerMetrics> snapshot;
 
@@ -58,7 +59,7 @@ public final class HttpServerMeters implements MeterBinder {
    * @param name the value of the {@code server} tag, e.g. {@code api}
    */
   public HttpServerMeters(HttpServer server, String name) {
-    Objects.requireNonNull(server, "server");
+    this.server = Objects.requireNonNull(server, "server");
     this.name = Objects.requireNonNull(name, "name");
     this.snapshot = new SnapshotCache<>(server::metrics);
   }
@@ -70,15 +71,15 @@ public final class HttpServerMeters implements MeterBinder {
    */
   @Override
   public void bindTo(MeterRegistry registry) {
-    Tags server = Tags.of("server", name);
-    List<HttpServerMetrics.Route> routes = snapshot.get().routes();
+    Tags serverTag = Tags.of("server", name);
+    List<HttpServerMetrics.Route> routes = server.metrics().routes(); // not the cache: see AsyncRuntimeMeters
     for (int index = 0; index < routes.size(); index++) {
       int route = index;
-      Tags tags = server.and("method", routes.get(route).method()).and("route", routes.get(route).template());
+      Tags tags = serverTag.and("method", routes.get(route).method()).and("route", routes.get(route).template());
       requests(registry, tags, metrics -> metrics.routes().get(route).latency());
       responses(registry, tags, metrics -> classes(metrics.routes().get(route)));
     }
-    Tags unrouted = server.and("method", "*").and("route", UNROUTED);
+    Tags unrouted = serverTag.and("method", "*").and("route", UNROUTED);
     requests(registry, unrouted, HttpServerMeters::unroutedLatency);
     responses(registry, unrouted, metrics -> {
       long[] unroutedClasses = classes(metrics);
@@ -90,24 +91,24 @@ public final class HttpServerMeters implements MeterBinder {
       }
       return unroutedClasses;
     });
-    recent(registry, server.and("stat", "p50"), Timing::recentP50);
-    recent(registry, server.and("stat", "p90"), Timing::recentP90);
-    recent(registry, server.and("stat", "p99"), Timing::recentP99);
-    recent(registry, server.and("stat", "max"), Timing::recentMax);
+    recent(registry, serverTag.and("stat", "p50"), Timing::recentP50);
+    recent(registry, serverTag.and("stat", "p90"), Timing::recentP90);
+    recent(registry, serverTag.and("stat", "p99"), Timing::recentP99);
+    recent(registry, serverTag.and("stat", "max"), Timing::recentMax);
     counter(registry, "weft.http.server.aborted", "requests whose connection closed before their response was written",
-        server, HttpServerMetrics::aborted);
+        serverTag, HttpServerMetrics::aborted);
     counter(registry, "weft.http.server.rejected", "requests refused with 503 because the server was saturated",
-        server, HttpServerMetrics::rejected);
-    counter(registry, "weft.http.server.timed.out", "requests that passed the request timeout", server,
+        serverTag, HttpServerMetrics::rejected);
+    counter(registry, "weft.http.server.timed.out", "requests that passed the request timeout", serverTag,
         HttpServerMetrics::timedOut);
     counter(registry, "weft.http.server.send.timed.out", "responses cut off because no byte moved for sendTimeout",
-        server, HttpServerMetrics::sendTimedOut);
+        serverTag, HttpServerMetrics::sendTimedOut);
     counter(registry, "weft.http.server.connections.refused", "connections closed at once: maxConnections were open",
-        server, HttpServerMetrics::refusedConnections);
+        serverTag, HttpServerMetrics::refusedConnections);
     Gauge.builder("weft.http.server.in.flight", snapshot, cache -> cache.get().inFlight())
-        .description("requests admitted and not yet answered").tags(server).register(registry);
+        .description("requests admitted and not yet answered").tags(serverTag).register(registry);
     Gauge.builder("weft.http.server.connections", snapshot, cache -> cache.get().openConnections())
-        .description("connections open now").tags(server).register(registry);
+        .description("connections open now").tags(serverTag).register(registry);
   }
 
   private void requests(MeterRegistry registry, Tags tags, Function<HttpServerMetrics, Timing> latency) {

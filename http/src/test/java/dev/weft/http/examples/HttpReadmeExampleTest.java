@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.http.server.HttpServer;
+import dev.weft.testing.Polling;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -50,6 +51,9 @@ class HttpReadmeExampleTest {
       for (String path : List.of("/hello/ada", "/hello/grace", "/users/1", "/users/2", "/users/3", "/nowhere")) {
         curl(base + path);
       }
+      // a response is counted once its last byte is written, which may be just after curl read it
+      Polling.await("the 6 responses counted", TIMEOUT, () -> server.metrics().responses() == 6
+          && server.metrics().routes().stream().mapToLong(route -> route.responses()).sum() == 5);
 
       String metrics = curl(base + "/metrics");
       Path saved = Path.of("target", "readme-service-metrics.txt"); // for docs/observability.md
