@@ -1,10 +1,13 @@
 package dev.weft.blocking;
 
+import dev.weft.metrics.Timing;
 import java.time.Duration;
 
 /**
- * One adapter's numbers since it started. Counters only grow; gauges ({@code active},
- * {@code queued}) are the current values. Every accepted call ends as exactly one of completed,
+ * One adapter's numbers. Counters only grow, from the adapter's start; gauges ({@code active},
+ * {@code queued}) are the current values; percentiles and maxima cover the recent window (the last
+ * minute, see {@link Timing}), and {@link #queueWait()} and {@link #runTime()} also carry the
+ * counts and sums since start, for export. Every accepted call ends as exactly one of completed,
  * failed, timed out or cancelled, so once the adapter is quiet:
  * {@code submitted == completed + failed + timedOut + cancelled}.
  *
@@ -22,11 +25,13 @@ import java.time.Duration;
  * @param queued calls waiting now
  * @param peakActive the most calls that ran at once
  * @param threads the adapter's live threads (0 for virtual threads and direct)
- * @param queueWaitP50 median time a call waited before it started
- * @param queueWaitP99 99th percentile of that wait
- * @param runTimeP50 median time a call ran
- * @param runTimeP99 99th percentile of the run time
- * @param runTimeMax the longest run time
+ * @param queueWaitP50 median time a call waited before it started, over the recent window
+ * @param queueWaitP99 99th percentile of that wait, over the recent window
+ * @param runTimeP50 median time a call ran, over the recent window
+ * @param runTimeP99 99th percentile of the run time, over the recent window
+ * @param runTimeMax the longest run time of the recent window
+ * @param queueWait the time calls waited before they started: count and sum since start, recent percentiles
+ * @param runTime the time calls ran: count and sum since start, recent percentiles
  */
 public record AdapterStats(
     String name,
@@ -47,4 +52,6 @@ public record AdapterStats(
     Duration queueWaitP99,
     Duration runTimeP50,
     Duration runTimeP99,
-    Duration runTimeMax) {}
+    Duration runTimeMax,
+    Timing queueWait,
+    Timing runTime) {}

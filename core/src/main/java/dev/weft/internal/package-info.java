@@ -13,13 +13,17 @@
  * <ul>
  *   <li>{@code loop.DefaultAsyncRuntime} — enter with {@code DefaultAsyncRuntime.of(runtime, user)},
  *       which refuses a foreign {@code AsyncRuntime} with one clear message; then
- *       {@code nextLoop()}, {@code eventLoopGroup()}, {@code adapters()}, {@code reportUnhandled}.
+ *       {@code nextLoop()}, {@code eventLoopGroup()}, {@code adapters()}, {@code reportUnhandled},
+ *       {@code showAdapterAs} (the JDBC bridge shows its gate and adapter as one in the metrics).
  *   <li>{@code loop.LoopImpl} — enter with {@code LoopImpl.of(loop, user)}; {@code dispatch},
  *       {@code scheduleInternal}, {@code eventLoop()}.
  *   <li>{@code loop.LoopThread} — {@code currentLoop()}: the loop of the calling thread, or null.
  *   <li>{@code future.DefaultPromise} — a promise homed on a given loop; {@code homeLoop()}.
  *   <li>{@code context.ContextStorage} — {@code capture()}, {@code attach}, {@code restore}: run
  *       work registered on one thread with its registrar's context and thread-locals on another.
+ *   <li>{@code metrics.TimingRecorder} — counts, sums and recent-window percentiles of a timed
+ *       quantity, for the modules' own metrics; {@code metrics.SnapshotCache} — one snapshot shared
+ *       by the meters a registry reads in one publication.
  *   <li>{@link dev.weft.internal.SettingChecks} — range checks whose messages all have one shape.
  *   <li>{@link dev.weft.internal.Throwables} — rethrowing unwrapped, formatting durations.
  *   <li>{@link dev.weft.internal.WeftLoggers} — every Weft logger: SLF4J's, or {@code java.util.logging}

@@ -8,9 +8,12 @@ import java.util.List;
  *
  * @param runtimeName the runtime's name
  * @param loops one entry per loop, in the runtime's loop order
- * @param adapters one entry per blocking adapter, the default one first
+ * @param adapters one entry per blocking adapter, the default one first; a JDBC bridge's statement
+ *     adapter shows the bridge as a whole (its connection queue, rejections and SQL failures)
+ * @param unhandledFailures failures handed to the runtime's unhandled-failure handler since start
  */
-public record RuntimeMetrics(String runtimeName, List<LoopMetrics> loops, List<AdapterStats> adapters) {
+public record RuntimeMetrics(String runtimeName, List<LoopMetrics> loops, List<AdapterStats> adapters,
+    long unhandledFailures) {
 
   /**
    * Copies the list, so a snapshot never changes.
@@ -18,6 +21,7 @@ public record RuntimeMetrics(String runtimeName, List<LoopMetrics> loops, List<A
    * @param runtimeName the runtime's name
    * @param loops one entry per loop
    * @param adapters one entry per adapter
+   * @param unhandledFailures failures reported as unhandled
    */
   public RuntimeMetrics {
     loops = List.copyOf(loops);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.AsyncRuntime;
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.metrics.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ class AdapterStatsTest {
   void aNewAdapterHasOnlyZeros() {
     AdapterStats stats = Adapters.boundedPool("fresh").maxThreads(3).maxQueue(7).build(runtime).stats();
     assertThat(stats).as("stats of a new pool").isEqualTo(new AdapterStats("fresh", "bounded-pool", 3, 7,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Timing.EMPTY, Timing.EMPTY));
   }
 
   @Test

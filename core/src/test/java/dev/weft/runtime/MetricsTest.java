@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The metrics snapshot: task counts, loop lag from the watchdog's pings, and loop names. */
 class MetricsTest {
+  private final CountDownLatch unhandledSeen = new CountDownLatch(3);
   private AsyncRuntime runtime;
 
   @BeforeEach
@@ -27,6 +28,7 @@ class MetricsTest {
         .loops(2)
         .watchdogInterval(Duration.ofMillis(5))
         .blockedThreshold(Duration.ofSeconds(10)) // lag is measured; nothing here is an incident
+        .unhandledFailureHandler((description, failure) -> unhandledSeen.countDown())
         .build();
   }
 
@@ -76,6 +78,30 @@ class MetricsTest {
     assertThat(metrics.loops().stream().map(LoopMetrics::name).collect(Collectors.toList()))
         .as("names of the per-loop entries")
         .containsExactlyElementsOf(runtime.loops().stream().map(Loop::name).collect(Collectors.toList()));
+  }
+
+  @Test
+  void unhandledFailuresAreCounted() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      runtime.loops().get(0).execute(() -> {
+        throw new IllegalStateException("escapes a task");
+      });
+    }
+    assertThat(unhandledSeen.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as("the handler saw 3").isTrue();
+
+    assertThat(runtime.metrics().unhandledFailures()).as("unhandled failures counted").isEqualTo(3);
+  }
+
+  @Test
+  void lagTimingCountsEveryPingAndSumsTheirDelays() {
+    Polling.await("20 lag samples on loop 0", TIMEOUT, () -> loopMetrics(0).lagSamples() >= 20);
+
+    LoopMetrics metrics = loopMetrics(0);
+    assertThat(metrics.lag().count()).as("lag count vs lagSamples of %s", metrics).isEqualTo(metrics.lagSamples());
+    assertThat(metrics.lag().total()).as("summed lag of %s", metrics).isPositive()
+        .isGreaterThanOrEqualTo(metrics.lag().recentMax());
+    assertThat(metrics.lag().recentCount()).as("pings of the last minute").isPositive()
+        .isLessThanOrEqualTo(metrics.lag().count());
   }
 
   private LoopMetrics loopMetrics(int index) {

@@ -35,7 +35,8 @@ import javax.sql.DataSource;
  *
  * <p>Statements run on an adapter named after the bridge ({@link JdbcOptions#name()}, default
  * {@code jdbc}), and {@code Statement.cancel()} calls on a second one, {@code <name>-cancel}; both
- * appear in the runtime's metrics.
+ * appear in the runtime's metrics, the first showing the bridge as a whole: its connection queue,
+ * rejections and SQL failures ({@link #metrics()}, {@link JdbcMetrics}).
  *
  * <h2>Threads, failures, cancellation</h2>
  * As {@link JdbcOperations} describes for every statement; {@link #inTransaction} and
@@ -225,6 +226,15 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
    * @return {@code maxConnections}, set or read from the DataSource
    */
   int maxConnections();
+
+  /**
+   * A snapshot of the bridge's numbers: connections in use, requests waiting for one and how long
+   * they waited, rejections, SQL failures, statement times. The runtime's metrics show the same
+   * figures under the bridge's name (see {@link JdbcMetrics}). Cheap enough to call every second.
+   *
+   * @return a new snapshot
+   */
+  JdbcMetrics metrics();
 
   /**
    * Stops accepting calls: new calls, and calls still waiting for a connection, are rejected with

@@ -36,6 +36,11 @@ final class ConnectionGate {
   private boolean closed;
   private Runnable onDrained; // runs once closed and every permit is back
   private boolean saturationLogged; // one WARN per saturation episode
+  private int peakLeased; // the most permits out at once
+  private long requests; // acquires accepted, at once or after waiting
+  private long waited; // acquires accepted that had to wait
+  private long rejected; // acquires refused: saturated or closed
+  final BridgeMetrics metrics = new BridgeMetrics(); // the rest of the bridge's numbers, lock-free
 
   ConnectionGate(String name, int capacity, int maxWaiting) {
     this.name = name;
@@ -51,10 +56,13 @@ final class ConnectionGate {
    */
   synchronized boolean acquire(Lease lease) {
     if (closed) {
+      rejected++;
       throw closedException();
     }
     if (leased < capacity) {
       leased++;
+      requests++;
+      peakLeased = Math.max(peakLeased, leased);
       if (waiting.isEmpty()) {
         saturationLogged = false; // served without waiting: the episode is over
       }
@@ -64,6 +72,7 @@ final class ConnectionGate {
       RejectedException rejected = new RejectedException("jdbc '" + name + "' is saturated (" + leased + "/" + capacity
           + " connections in use, " + waiting.size() + "/" + maxWaiting + " calls waiting); raise maxQueue, or the "
           + "pool's size and maxConnections if the database can take more, or shed load upstream");
+      this.rejected++;
       if (!saturationLogged) {
         saturationLogged = true;
         LOG.warn("{} (logged once until calls stop waiting)", rejected.getMessage());
@@ -71,6 +80,8 @@ final class ConnectionGate {
       throw rejected;
     }
     waiting.add(lease);
+    requests++;
+    waited++;
     return false;
   }
 
@@ -132,6 +143,13 @@ final class ConnectionGate {
 
   synchronized int leased() {
     return leased;
+  }
+
+  /** The bridge's numbers; the adapter's threads are not the gate's to know, so they come in. */
+  synchronized JdbcMetrics snapshot(int maxConnections) {
+    return new JdbcMetrics(name, maxConnections, maxWaiting, leased, peakLeased, waiting.size(), requests, waited,
+        rejected, metrics.statementTime.count(), metrics.failed.sum(), metrics.timedOut.sum(),
+        metrics.connectionWait.snapshot(), metrics.statementTime.snapshot());
   }
 
   synchronized int waiting() {

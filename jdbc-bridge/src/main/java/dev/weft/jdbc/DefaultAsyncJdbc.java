@@ -141,6 +141,11 @@ final class DefaultAsyncJdbc extends AbstractJdbcOperations implements AsyncJdbc
   }
 
   @Override
+  public JdbcMetrics metrics() {
+    return bridge.metrics();
+  }
+
+  @Override
   public void close() {
     bridge.close();
   }

@@ -512,6 +512,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
       }
       T value = null;
       Throwable failure = null;
+      long startedAt = System.nanoTime();
       try {
         value = work.run(transaction.connection, guard, JdbcBridge.queryTimeoutSeconds(deadline));
       } catch (Throwable thrown) {
@@ -520,6 +521,7 @@ final class DefaultTransaction<R> extends AbstractJdbcOperations implements Tran
           SqlContext.attach(thrown, bridge.name, sql);
         }
       }
+      bridge.gate.metrics.statementEnded(System.nanoTime() - startedAt, failure);
       stopTimer();
       if (failure == null) {
         promise.complete(value);

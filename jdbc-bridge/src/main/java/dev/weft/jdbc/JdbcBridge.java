@@ -3,6 +3,7 @@ package dev.weft.jdbc;
 import dev.weft.AsyncRuntime;
 import dev.weft.Deadline;
 import dev.weft.RejectedException;
+import dev.weft.blocking.AdapterStats;
 import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
@@ -64,6 +65,23 @@ final class JdbcBridge {
       statements.close();
       throw failure;
     }
+    this.runtime.showAdapterAs(statements, this::adapterStats);
+  }
+
+  JdbcMetrics metrics() {
+    return gate.snapshot(maxConnections);
+  }
+
+  /** The bridge as one bulkhead, for the runtime's metrics: see {@link JdbcMetrics}. */
+  private AdapterStats adapterStats() {
+    AdapterStats own = statements.stats();
+    JdbcMetrics bridge = metrics();
+    return new AdapterStats(name, "jdbc-bridge", maxConnections, bridge.maxQueue(), bridge.requests(),
+        bridge.statements() - bridge.failed(), bridge.failed(), bridge.rejected() + own.rejected(), bridge.timedOut(),
+        own.cancelled(), bridge.connectionsInUse(), bridge.waiting(), bridge.peakConnectionsInUse(), own.threads(),
+        bridge.connectionWait().recentP50(), bridge.connectionWait().recentP99(),
+        bridge.statementTime().recentP50(), bridge.statementTime().recentP99(), bridge.statementTime().recentMax(),
+        bridge.connectionWait(), bridge.statementTime());
   }
 
   /** The loop for a new call's future: the caller's, or off any loop one of the runtime's. */

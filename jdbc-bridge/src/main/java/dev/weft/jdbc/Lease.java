@@ -39,6 +39,7 @@ final class Lease {
   private final Runnable onLeased; // quick, non-blocking, never throws; may run on any thread
   private final Consumer<RejectedException> onRefused; // the gate refused it (saturated or closed), at once or while it waited
   private volatile int state = IDLE; // see Overview
+  private long requestedAt; // nanoTime of acquire(); written before the gate publishes the lease
 
   Lease(ConnectionGate gate, Runnable onLeased, Consumer<RejectedException> onRefused) {
     this.gate = gate;
@@ -52,6 +53,7 @@ final class Lease {
    * on this thread: a refusal reaches the caller as its future's failure, never as a throw.
    */
   void acquire() {
+    requestedAt = System.nanoTime();
     state = WAITING;
     boolean now;
     try {
@@ -69,6 +71,7 @@ final class Lease {
   /** Called by the gate (or {@link #acquire}) when the permit is this lease's. */
   void granted() {
     if (STATE.compareAndSet(this, WAITING, LEASED)) {
+      gate.metrics.connectionWait.record(System.nanoTime() - requestedAt);
       onLeased.run();
     } else {
       gate.release(); // abandoned meanwhile

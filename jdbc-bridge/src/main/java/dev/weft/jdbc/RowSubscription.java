@@ -274,6 +274,7 @@ final class RowSubscription<T> implements Flow.Subscription {
       failure = thrown;
       if (!StatementWork.isCancellation(thrown)) {
         SqlContext.attach(thrown, bridge.name, sql);
+        bridge.gate.metrics.failed.increment();
       }
     }
     boolean closed = false;

@@ -109,6 +109,7 @@ final class StatementCall<T> implements Callable<Void> {
     T result = null;
     Throwable failure = null;
     Context previous = ContextStorage.attach(caller);
+    long startedAt = System.nanoTime();
     try {
       result = runOnConnection();
     } catch (Throwable thrown) {
@@ -117,6 +118,7 @@ final class StatementCall<T> implements Callable<Void> {
         SqlContext.attach(thrown, bridge.name, sql);
       }
     } finally {
+      bridge.gate.metrics.statementEnded(System.nanoTime() - startedAt, failure);
       ContextStorage.restore(previous);
       bridge.release(lease); // the connection is closed by now
       cancelTimer();
@@ -154,6 +156,7 @@ final class StatementCall<T> implements Callable<Void> {
   private void deadlinePassed() {
     if (promise.fail(new TimeoutException("jdbc '" + bridge.name + "': the statement did not complete by its deadline"
         + " and was cancelled: " + SqlContext.shorten(sql)))) {
+      bridge.gate.metrics.timedOut.increment();
       abort();
     }
   }

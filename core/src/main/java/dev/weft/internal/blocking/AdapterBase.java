@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -30,6 +31,7 @@ abstract class AdapterBase implements BlockingAdapter {
   final AdapterSettings settings;
   final AdapterMetrics metrics = new AdapterMetrics();
   volatile boolean closed;
+  volatile Supplier<AdapterStats> shownAs; // null: the runtime's metrics show this adapter's own stats
   volatile boolean startsNoCall; // the runtime is shutting down: a call taken from the queue is settled, not run
   // Rejections before this System.nanoTime() are not logged. Not "once until a call is accepted":
   // a pool at its limit accepts and rejects in turns, which would log nearly every rejection, on

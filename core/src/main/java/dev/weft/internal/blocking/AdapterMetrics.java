@@ -1,17 +1,13 @@
 package dev.weft.internal.blocking;
 
 import dev.weft.blocking.AdapterStats;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import dev.weft.internal.metrics.TimingRecorder;
+import dev.weft.metrics.Timing;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.AtomicHistogram;
-import org.HdrHistogram.Histogram;
 
-/** An adapter's counters and latency histograms; all methods thread-safe. */
+/** An adapter's counters and latency recorders; all methods thread-safe, lock-free on the call path. */
 final class AdapterMetrics {
-  private static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
-
   final LongAdder submitted = new LongAdder();
   final LongAdder completed = new LongAdder();
   final LongAdder failed = new LongAdder();
@@ -20,11 +16,11 @@ final class AdapterMetrics {
   final LongAdder cancelled = new LongAdder();
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger peakActive = new AtomicInteger();
-  private final AtomicHistogram queueWait = new AtomicHistogram(HIGHEST_NANOS, 2);
-  private final AtomicHistogram runTime = new AtomicHistogram(HIGHEST_NANOS, 2);
+  private final TimingRecorder queueWait = new TimingRecorder();
+  private final TimingRecorder runTime = new TimingRecorder();
 
-  void started(long queueWaitNanos) {
-    queueWait.recordValue(clamp(queueWaitNanos));
+  void started(long queueWaitNanos, long startedAt) {
+    queueWait.record(queueWaitNanos, startedAt);
     int now = active.incrementAndGet();
     int peak;
     while (now > (peak = peakActive.get()) && !peakActive.compareAndSet(peak, now)) {
@@ -32,9 +28,9 @@ final class AdapterMetrics {
     }
   }
 
-  void finished(long runNanos) {
+  void finished(long runNanos, long now) {
     active.decrementAndGet();
-    runTime.recordValue(clamp(runNanos));
+    runTime.record(runNanos, now);
   }
 
   int active() {
@@ -42,20 +38,11 @@ final class AdapterMetrics {
   }
 
   AdapterStats snapshot(AdapterSettings settings, int queued, int threads) {
-    Histogram waits = queueWait.copy();
-    Histogram runs = runTime.copy();
+    Timing waits = queueWait.snapshot();
+    Timing runs = runTime.snapshot();
     return new AdapterStats(settings.name(), settings.kind().id(), settings.maxConcurrency(), settings.maxQueue(),
         submitted.sum(), completed.sum(), failed.sum(), rejected.sum(), timedOut.sum(), cancelled.sum(),
         active.get(), Math.max(0, queued), peakActive.get(), threads,
-        percentile(waits, 50), percentile(waits, 99), percentile(runs, 50), percentile(runs, 99),
-        Duration.ofNanos(runs.getTotalCount() == 0 ? 0 : runs.getMaxValue()));
-  }
-
-  private static Duration percentile(Histogram histogram, double percentile) {
-    return Duration.ofNanos(histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile));
-  }
-
-  private static long clamp(long nanos) {
-    return Math.max(0, Math.min(nanos, HIGHEST_NANOS));
+        waits.recentP50(), waits.recentP99(), runs.recentP50(), runs.recentP99(), runs.recentMax(), waits, runs);
   }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /** A runtime's named adapters (bulkheads), in registration order. */
@@ -48,13 +49,30 @@ public final class AdapterRegistry {
     return adapter;
   }
 
-  /** Stats of every adapter, in registration order. */
+  /** Stats of every adapter, in registration order; an adapter shown as something larger shows that. */
   public List<AdapterStats> stats() {
     List<AdapterStats> stats = new ArrayList<>();
     for (AdapterBase adapter : snapshot) {
-      stats.add(adapter.stats());
+      Supplier<AdapterStats> shownAs = adapter.shownAs;
+      stats.add(shownAs != null ? shownAs.get() : adapter.stats());
     }
     return stats;
+  }
+
+  /**
+   * Shows {@code adapter} in the runtime's metrics as {@code stats} supplies it, instead of by its
+   * own figures: for a module whose adapter is one part of something users see whole (the JDBC
+   * bridge queues calls for connections before they reach its adapter).
+   *
+   * @param adapter an adapter of this runtime
+   * @param stats what to show; may call {@code adapter.stats()}
+   * @throws IllegalArgumentException if the adapter is not one of this registry's
+   */
+  public void showAs(BlockingAdapter adapter, Supplier<AdapterStats> stats) {
+    if (!(adapter instanceof AdapterBase) || !snapshot.contains(adapter)) {
+      throw new IllegalArgumentException("adapter " + adapter + " is not one of this runtime's");
+    }
+    ((AdapterBase) adapter).shownAs = stats;
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.weft.Loop;
 import dev.weft.RejectedException;
 import dev.weft.UnhandledFailureHandler;
 import dev.weft.blocking.AdapterSpec;
+import dev.weft.blocking.AdapterStats;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.internal.ForWeftModules;
 import dev.weft.internal.Throwables;
@@ -31,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /*
@@ -76,6 +79,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
   private final BlockingAdapter defaultAdapter;
   private final AtomicInteger state = new AtomicInteger(OPEN);
   private final AtomicLong nextLoop = new AtomicLong();
+  private final LongAdder unhandledFailures = new LongAdder();
 
   public DefaultAsyncRuntime(RuntimeSettings settings) {
     this.settings = settings;
@@ -113,6 +117,7 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
         settings.blockedThreshold(), adapters::checkSlowCalls);
     watchdog.start();
     OPEN_RUNTIMES.add(this);
+    RuntimeStatisticsEvent.registerOnce();
   }
 
   private BlockingCallDetector startBlockingCallDetector() {
@@ -167,6 +172,11 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
         + (runtime == null ? "null" : runtime.getClass().getName()) + ")");
   }
 
+  /** The runtimes open now, oldest first: for the periodic JFR events. */
+  static List<DefaultAsyncRuntime> openRuntimes() {
+    return OPEN_RUNTIMES;
+  }
+
   /**
    * A loop to home a future created off any loop: the next loop of the oldest open runtime.
    *
@@ -213,6 +223,18 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     return adapters;
   }
 
+  /**
+   * Shows one of this runtime's adapters in {@link #metrics()} as {@code stats} supplies it: for a
+   * module whose adapter is one part of something users see whole (the JDBC bridge's gate queues
+   * and rejects calls before they reach its adapter).
+   *
+   * @param adapter an adapter of this runtime
+   * @param stats what {@code metrics()} shows for it; may call {@code adapter.stats()}
+   */
+  public void showAdapterAs(BlockingAdapter adapter, Supplier<AdapterStats> stats) {
+    adapters.showAs(adapter, stats);
+  }
+
   @Override
   public List<Loop> loops() {
     return List.copyOf(loops);
@@ -233,11 +255,12 @@ public final class DefaultAsyncRuntime implements AsyncRuntime {
     for (LoopImpl loop : loops) {
       perLoop.add(loop.health().snapshot(loop.name(), loop.tasksRun()));
     }
-    return new RuntimeMetrics(settings.name(), perLoop, adapters.stats());
+    return new RuntimeMetrics(settings.name(), perLoop, adapters.stats(), unhandledFailures.sum());
   }
 
   @Override
   public void reportUnhandled(String description, Throwable failure) {
+    unhandledFailures.increment();
     try {
       unhandledFailureHandler.handle(description, failure);
     } catch (Throwable handlerFailure) {

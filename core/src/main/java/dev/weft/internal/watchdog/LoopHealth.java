@@ -1,10 +1,10 @@
 package dev.weft.internal.watchdog;
 
 import dev.weft.internal.loop.LoopImpl;
+import dev.weft.internal.metrics.TimingRecorder;
 import dev.weft.metrics.LoopMetrics;
+import dev.weft.metrics.Timing;
 import java.time.Duration;
-import org.HdrHistogram.AtomicHistogram;
-import org.HdrHistogram.Histogram;
 
 /*
  * Overview: one ping at a time per loop, and one decider.
@@ -37,13 +37,12 @@ import org.HdrHistogram.Histogram;
 
 /** The watchdog's record of one loop: its lag histogram and blocked incidents. */
 public final class LoopHealth implements Runnable {
-  private static final long HIGHEST_LAG_NANOS = Duration.ofHours(1).toNanos();
-
   private final LoopImpl loop;
-  private final AtomicHistogram lag = new AtomicHistogram(HIGHEST_LAG_NANOS, 2); // ns; loop writes, anyone reads
+  private final TimingRecorder lag = new TimingRecorder(); // ns; loop writes, anyone reads
   private volatile long pingPostedAt; // nanoTime when the outstanding ping was posted; 0: none outstanding
   private volatile long lastLagNanos; // lag of the last ping that ran; written before pingPostedAt is cleared
-  private final AtomicHistogram blocked = new AtomicHistogram(HIGHEST_LAG_NANOS, 2); // ns per closed incident
+  private final TimingRecorder blocked = new TimingRecorder(); // ns per closed incident; watchdog writes
+  private volatile long longestBlockNanos; // written only by the watchdog thread
   private volatile long incidents; // written only by the watchdog thread
   private boolean posted; // watchdog thread only: a ping was posted and has not been judged after running
   private boolean reported; // watchdog thread only: the current ping was reported as an incident
@@ -65,8 +64,9 @@ public final class LoopHealth implements Runnable {
     if (postedAt == 0) {
       return;
     }
-    long lagNanos = Math.max(0, System.nanoTime() - postedAt);
-    lag.recordValue(Math.min(lagNanos, HIGHEST_LAG_NANOS));
+    long now = System.nanoTime();
+    long lagNanos = Math.max(0, now - postedAt);
+    lag.record(lagNanos, now);
     lastLagNanos = lagNanos;
     pingPostedAt = 0;
   }
@@ -118,7 +118,10 @@ public final class LoopHealth implements Runnable {
   private void closeIncident(LoopWatchdog watchdog, long blockedNanos, StackTraceElement[] stack) {
     boolean sawItsStart = openIncidentStack != null;
     openIncidentStack = null;
-    blocked.recordValue(Math.min(blockedNanos, HIGHEST_LAG_NANOS));
+    blocked.record(blockedNanos);
+    if (blockedNanos > longestBlockNanos) {
+      longestBlockNanos = blockedNanos; // single writer: this watchdog thread
+    }
     watchdog.reportIncidentEnd(this, blockedNanos, stack, sawItsStart);
   }
 
@@ -130,27 +133,19 @@ public final class LoopHealth implements Runnable {
    * @return the snapshot
    */
   public LoopMetrics snapshot(String name, long tasksRun) {
-    Histogram copy = lag.copy();
-    long samples = copy.getTotalCount();
+    Timing lagTiming = lag.snapshot();
+    Timing blockedTiming = blocked.snapshot();
     return new LoopMetrics(
         name,
         tasksRun,
-        samples,
-        Duration.ofNanos(samples == 0 ? 0 : copy.getValueAtPercentile(50)),
-        Duration.ofNanos(samples == 0 ? 0 : copy.getValueAtPercentile(99)),
-        Duration.ofNanos(samples == 0 ? 0 : copy.getMaxValue()),
+        lagTiming.count(),
+        lagTiming.recentP50(),
+        lagTiming.recentP99(),
+        lagTiming.recentMax(),
         incidents,
-        Duration.ofNanos(blocked.getMaxValue()),
-        Duration.ofNanos(blockedTotalNanos()));
-  }
-
-  /** The blocked time of every closed incident, summed (from the histogram: within its 1% precision). */
-  private long blockedTotalNanos() {
-    Histogram copy = blocked.copy();
-    long total = 0;
-    for (var value : copy.recordedValues()) {
-      total += value.getValueIteratedTo() * value.getCountAddedInThisIterationStep();
-    }
-    return total;
+        Duration.ofNanos(longestBlockNanos),
+        blockedTiming.total(),
+        lagTiming,
+        blockedTiming);
   }
 }

@@ -1,12 +1,14 @@
 package dev.weft.http.client;
 
+import dev.weft.metrics.Timing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A snapshot of an {@link HttpClient}'s numbers, one entry per origin it talks to. Counters only
- * grow; connection and queue sizes are current values. An origin with no connection and no request
+ * grow; connection and queue sizes are current values; percentiles and maxima cover the recent
+ * window (the last minute, see {@link Timing}). An origin with no connection and no request
  * for the client's {@code idleTimeout} is dropped, its counters with it; they start again from zero
  * if the origin is used again.
  *
@@ -46,10 +48,12 @@ public record HttpClientMetrics(List<Origin> origins) {
    * @param failures requests that failed: connect, TLS, closed, malformed, too large, timed out
    * @param rejected requests refused because the connections and the queue were full
    * @param latencyP50 median time from send to the response's last byte (for streamed responses:
-   *     to its head)
-   * @param latencyP90 90th percentile of that time
-   * @param latencyP99 99th percentile of that time
-   * @param latencyMax the longest such time
+   *     to its head), over the recent window
+   * @param latencyP90 90th percentile of that time, over the recent window
+   * @param latencyP99 99th percentile of that time, over the recent window
+   * @param latencyMax the longest such time of the recent window
+   * @param latency that time for every response: count and sum since the origin's entry was made,
+   *     recent percentiles
    */
   public record Origin(
       String origin,
@@ -64,5 +68,6 @@ public record HttpClientMetrics(List<Origin> origins) {
       Duration latencyP50,
       Duration latencyP90,
       Duration latencyP99,
-      Duration latencyMax) {}
+      Duration latencyMax,
+      Timing latency) {}
 }

@@ -3,6 +3,8 @@ package dev.weft.http.internal.client;
 import dev.weft.RejectedException;
 import dev.weft.http.client.HttpClientException;
 import dev.weft.http.client.HttpClientMetrics;
+import dev.weft.internal.metrics.TimingRecorder;
+import dev.weft.metrics.Timing;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,8 +17,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.AtomicHistogram;
-import org.HdrHistogram.Histogram;
 
 /**
  * The connections of one origin and the requests waiting for them. All state but the admission
@@ -32,7 +32,6 @@ import org.HdrHistogram.Histogram;
  * {@code maxConnectionsPerOrigin + maxPendingRequests}.
  */
 final class OriginPool {
-  private static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
   private static final int RETIRED = Integer.MIN_VALUE;
 
   private final DefaultHttpClient client;
@@ -60,7 +59,7 @@ final class OriginPool {
   private final LongAdder responses = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder rejected = new LongAdder();
-  private final AtomicHistogram latency = new AtomicHistogram(HIGHEST_NANOS, 2);
+  private final TimingRecorder latency = new TimingRecorder();
 
   OriginPool(DefaultHttpClient client, Origin origin, EventLoop eventLoop, ClientSettings settings) {
     this.client = client;
@@ -270,7 +269,7 @@ final class OriginPool {
 
   void responded(long nanos) {
     responses.increment();
-    latency.recordValue(Math.max(0, Math.min(nanos, HIGHEST_NANOS)));
+    latency.record(nanos);
   }
 
   void failed() {
@@ -343,13 +342,9 @@ final class OriginPool {
   }
 
   HttpClientMetrics.Origin metrics() {
-    Histogram copy = latency.copy();
+    Timing timing = latency.snapshot();
     return new HttpClientMetrics.Origin(origin.toString(), activeGauge, idleGauge, connectingGauge, pendingGauge,
-        opened.sum(), responses.sum(), failures.sum(), rejected.sum(), percentile(copy, 50), percentile(copy, 90),
-        percentile(copy, 99), Duration.ofNanos(copy.getTotalCount() == 0 ? 0 : copy.getMaxValue()));
-  }
-
-  private static Duration percentile(Histogram histogram, double percentile) {
-    return Duration.ofNanos(histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile));
+        opened.sum(), responses.sum(), failures.sum(), rejected.sum(), timing.recentP50(), timing.recentP90(),
+        timing.recentP99(), timing.recentMax(), timing);
   }
 }

@@ -107,7 +107,7 @@ public final class NettyHttpServer implements HttpServer {
 
   @Override
   public HttpServerMetrics metrics() {
-    return state.metrics.snapshot(state.inFlight(), state.openConnections());
+    return state.metrics.snapshot(state.inFlight(), state.openConnections(), state.router.routeRecorders());
   }
 
   @Override

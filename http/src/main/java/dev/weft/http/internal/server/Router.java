@@ -11,9 +11,20 @@ import java.util.TreeSet;
 /** The routes of a server: finds the endpoint of a method and path. Immutable once built. */
 public final class Router {
   private final Map<Integer, List<Route>> bySegmentCount; // routes with that many segments, in declaration order
+  private final List<Route> routes; // in declaration order
 
-  private Router(Map<Integer, List<Route>> bySegmentCount) {
+  private Router(Map<Integer, List<Route>> bySegmentCount, List<Route> routes) {
     this.bySegmentCount = bySegmentCount;
+    this.routes = routes;
+  }
+
+  /** Every route's recorder, in declaration order. */
+  List<ServerMetricsRecorder.RouteRecorder> routeRecorders() {
+    List<ServerMetricsRecorder.RouteRecorder> recorders = new ArrayList<>(routes.size());
+    for (Route route : routes) {
+      recorders.add(route.metrics());
+    }
+    return recorders;
   }
 
   public static Builder builder() {
@@ -21,7 +32,7 @@ public final class Router {
   }
 
   /** One route. */
-  record Route(String method, PathTemplate template, Endpoint endpoint) {}
+  record Route(String method, PathTemplate template, Endpoint endpoint, ServerMetricsRecorder.RouteRecorder metrics) {}
 
   /** What the router found for a request. */
   static final class Match {
@@ -119,7 +130,8 @@ public final class Router {
               + existing.method() + " " + existing.template());
         }
       }
-      routes.add(new Route(method, template, endpoint));
+      routes.add(new Route(method, template, endpoint,
+          new ServerMetricsRecorder.RouteRecorder(method, template.toString())));
     }
 
     public Router build() {
@@ -128,7 +140,7 @@ public final class Router {
         grouped.computeIfAbsent(route.template().segmentCount(), count -> new ArrayList<>()).add(route);
       }
       grouped.replaceAll((count, list) -> List.copyOf(list));
-      return new Router(Map.copyOf(grouped));
+      return new Router(Map.copyOf(grouped), List.copyOf(routes));
     }
   }
 }

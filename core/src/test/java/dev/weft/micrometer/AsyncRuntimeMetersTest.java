@@ -1,0 +1,72 @@
+package dev.weft.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.blocking.Adapters;
+import dev.weft.blocking.BlockingAdapter;
+import dev.weft.testing.Polling;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The Micrometer binding reads Weft's own counters: values match the runtime's snapshot. */
+class AsyncRuntimeMetersTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private final AsyncRuntime runtime = AsyncRuntime.builder().name("meters").loops(1)
+      .bulkhead(Adapters.boundedPool("dao").maxThreads(2).maxQueue(4))
+      .unhandledFailureHandler((description, failure) -> { })
+      .build();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @AfterEach
+  void close() {
+    runtime.close();
+  }
+
+  @Test
+  void adapterCallsByOutcomeAndTheirTimingsAreBound() throws Exception {
+    new AsyncRuntimeMeters(runtime).bindTo(registry);
+    BlockingAdapter dao = runtime.adapter("dao");
+    for (int i = 0; i < 4; i++) {
+      dao.call(() -> "row").join(TIMEOUT);
+    }
+    assertThatThrownBy(() -> dao.call(() -> {
+      throw new IllegalStateException("expected by the test");
+    }).join(TIMEOUT)).isInstanceOf(IllegalStateException.class);
+    Polling.await("the snapshot cache expires", TIMEOUT, () -> counter("completed") == 4); // cached for 100 ms
+
+    assertThat(counter("failed")).as("failed calls").isEqualTo(1);
+    assertThat(counter("rejected")).as("rejected calls").isZero();
+    FunctionTimer runTime = registry.get("weft.adapter.run.time").tags("adapter", "dao").functionTimer();
+    assertThat(runTime.count()).as("run-time count").isEqualTo(5);
+    assertThat(runTime.totalTime(TimeUnit.NANOSECONDS)).as("run-time sum")
+        .isEqualTo((double) runtime.adapter("dao").stats().runTime().total().toNanos());
+    assertThat(registry.get("weft.adapter.run.time.recent").tags("adapter", "dao", "stat", "max").gauge().value())
+        .as("recent max, seconds").isPositive().isLessThan(TIMEOUT.toSeconds());
+    assertThat(registry.get("weft.adapter.max.concurrency").tags("adapter", "dao").gauge().value()).isEqualTo(2);
+  }
+
+  @Test
+  void unhandledFailuresAndLoopsAreBound() {
+    new AsyncRuntimeMeters(runtime).bindTo(registry);
+    runtime.loops().get(0).execute(() -> {
+      throw new IllegalStateException("expected by the test");
+    });
+
+    Polling.await("the unhandled failure is counted", TIMEOUT,
+        () -> registry.get("weft.unhandled.failures").tags("runtime", "meters").functionCounter().count() == 1);
+    Polling.await("the loop's lag is timed", TIMEOUT,
+        () -> registry.get("weft.loop.lag").tags("loop", "meters-loop-0").functionTimer().count() > 0);
+    assertThat(registry.get("weft.loop.tasks").tags("loop", "meters-loop-0").functionCounter().count())
+        .as("tasks run").isPositive();
+  }
+
+  private double counter(String outcome) {
+    return registry.get("weft.adapter.calls").tags("adapter", "dao", "outcome", outcome).functionCounter().count();
+  }
+}
