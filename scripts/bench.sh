@@ -30,5 +30,5 @@ else
 fi
 
 echo "bench: building the benchmarks jar"
-mvn -B -ntp -q -DskipTests -pl benchmarks -am package
+mvn -B -ntp -q -DskipTests -Dmaven.source.skip=true -Dmaven.javadoc.skip=true -pl benchmarks -am package
 exec "$java_bin" -jar benchmarks/target/benchmarks.jar "$@"

@@ -42,7 +42,7 @@ fi
 
 if [ ! -f "$JAR" ] || [ -n "${REBUILD:-}" ]; then
   echo "http-scenario: building the benchmarks jar" >&2
-  mvn -B -ntp -q -DskipTests -pl benchmarks -am install
+  mvn -B -ntp -q -DskipTests -Dmaven.source.skip=true -Dmaven.javadoc.skip=true -pl benchmarks -am install
 fi
 
 work=$(mktemp -d)

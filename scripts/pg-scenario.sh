@@ -24,7 +24,7 @@ done
 
 if [ ! -f "$JAR" ] || [ -n "${REBUILD:-}" ]; then
   echo "pg-scenario: building the benchmarks jar" >&2
-  mvn -B -ntp -q -DskipTests -pl benchmarks -am package
+  mvn -B -ntp -q -DskipTests -Dmaven.source.skip=true -Dmaven.javadoc.skip=true -pl benchmarks -am package
 fi
 
 started=""
