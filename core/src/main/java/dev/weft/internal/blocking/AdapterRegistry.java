@@ -45,14 +45,14 @@ public final class AdapterRegistry {
       throw new IllegalArgumentException("no adapter named '" + name + "'; this runtime has " + adapters.keySet()
           + ". Declare bulkheads with AsyncRuntimeBuilder.bulkhead(...) or build one with Adapters.boundedPool(name)");
     }
-    return adapter;
+    return adapter.front;
   }
 
   /** Stats of every adapter, in registration order. */
   public List<AdapterStats> stats() {
     List<AdapterStats> stats = new ArrayList<>();
     for (AdapterBase adapter : snapshot) {
-      stats.add(adapter.stats());
+      stats.add(adapter.front.stats());
     }
     return stats;
   }
