@@ -88,8 +88,8 @@ class AdaptiveLimitAdapterTest {
     Future<String> waiting = adapter.call(() -> "waited");
     assertThat(adapter.stats().queued()).as("waiting in the limit's queue").isEqualTo(1);
     assertThatThrownBy(() -> adapter.call(() -> "refused")).isInstanceOf(RejectedException.class)
-        .hasMessageStartingWith("bounded pool 'refuses' is saturated (4 running, 1/1 queued; limit 4 of ceiling 16, "
-            + "adaptive: starting at 4")
+        .hasMessageStartingWith("bounded pool 'refuses' is saturated (4/4 running, 1/1 queued) at its adaptive limit "
+            + "(limit 4 of ceiling 16, adaptive: starting at 4")
         .hasMessageEndingWith("raise maxQueue, or the adaptive limit's floor if the system behind it can take more, "
             + "or shed load upstream");
     gate.open();
@@ -116,7 +116,7 @@ class AdaptiveLimitAdapterTest {
     Future<String> timesOut = adapter.call(() -> "late", Duration.ofMillis(50));
     Future<String> cancelled = adapter.call(() -> "never");
     assertThatThrownBy(() -> timesOut.join(WAIT)).isInstanceOf(TimeoutException.class)
-        .hasMessageContaining("waiting for a permit (limit 2 of ceiling 2");
+        .hasMessageContaining("waiting for a permit under its adaptive limit (limit 2 of ceiling 2");
     assertThat(cancelled.cancel()).isTrue();
     assertThat(adapter.limitStats().orElseThrow().waiting()).isZero();
     gate.open();

@@ -5,6 +5,7 @@ import dev.weft.RejectedException;
 import dev.weft.blocking.AdapterStats;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
+import dev.weft.internal.Throwables;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.limit.AdaptiveGate;
 import dev.weft.internal.limit.AdaptiveGate.Permit;
@@ -137,9 +138,10 @@ public final class LimitedAdapter implements BlockingAdapter {
       event.queued = gate.waiting();
       event.commit();
     }
-    return new RejectedException(pool.describe() + " is saturated (" + gate.inFlight() + " running, "
-        + gate.waiting() + "/" + maxQueue + " queued; " + gate.describe() + "); raise maxQueue, or the adaptive "
-        + "limit's floor if the system behind it can take more, or shed load upstream");
+    int limit = gate.limit();
+    return new RejectedException(pool.describe() + " is saturated (" + gate.inFlight() + "/" + limit + " running, "
+        + gate.waiting() + "/" + maxQueue + " queued) at its adaptive limit (" + gate.describe() + "); raise maxQueue, "
+        + "or the adaptive limit's floor if the system behind it can take more, or shed load upstream");
   }
 
   /** Close and shutdown: every waiter goes to the pool, over the limit, before the pool closes. */
@@ -224,8 +226,9 @@ public final class LimitedAdapter implements BlockingAdapter {
     private void waitTimedOut() {
       if (gate.cancelWait(this)) {
         pool.metrics.timedOut.increment();
-        promise.fail(new TimeoutException("a call on " + pool.describe() + " timed out after "
-            + Duration.ofNanos(timeoutNanos).toMillis() + " ms waiting for a permit (" + gate.describe() + ")"));
+        promise.fail(new TimeoutException("blocking call on " + pool.describe() + " did not complete within "
+            + Throwables.formatNanos(timeoutNanos) + "; it was dropped from the queue, waiting for a permit under its "
+            + "adaptive limit (" + gate.describe() + ")"));
       }
     }
 
