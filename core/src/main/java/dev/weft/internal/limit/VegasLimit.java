@@ -17,12 +17,18 @@ import dev.weft.limit.AdaptiveLimit;
  * Decision at a window's close, with r = mean latency / no-load latency:
  * - a timeout, a drop, or failures above 10% of the window: limit x 0.9 (AIMD's multiplicative
  *   decrease; at least 1 down), whatever the latency says;
- * - r > 1.3: calls queue; the backend holds about limit / r without queueing (a backend of
- *   capacity C serving L > C calls answers in L / C times its no-load latency), so the limit drops
- *   at once to 1.2 x limit / r, and at least one step;
- * - r <= 1.1 and the window saw the limit in use: room; the limit grows by a step (a sixteenth,
- *   at least 1), or doubles while no window has yet shown queueing (slow start);
- * - in between: hold. The band between 1.1 and 1.3 keeps the limit from chasing noise.
+ * - r > 1.3 and more than 2 calls queued by Vegas' estimate, limit x (1 - 1 / r): calls queue;
+ *   the backend holds about limit / r without queueing (a backend of capacity C serving L > C
+ *   calls answers in L / C times its no-load latency), so the limit drops at once to
+ *   1.2 x limit / r, and at least one step;
+ * - r <= 1.1, or less than one call queued, and the window saw the limit in use: room; the limit
+ *   grows by a step (a sixteenth, at least 1), or doubles while no window has yet shown queueing
+ *   (slow start);
+ * - in between: hold. The band between 1.1 and 1.3 keeps the limit from chasing noise; the queue
+ *   estimate keeps a small limit from chasing it: at a limit of 1 nothing can queue, so a latency
+ *   30% above the no-load one is noise (an HTTP exchange on a busy 2-CPU machine measured that),
+ *   while at 40 it means 9 calls queued. The ratios scale with large limits, the calls with small
+ *   ones, as Vegas' alpha and beta (in calls) do.
  * Then the limit is clamped to [floor, ceiling].
  *
  * No-load latency: the lowest window mean since the last probe (a windowed minimum). A minimum
@@ -43,6 +49,8 @@ public final class VegasLimit implements LimitAlgorithm {
   static final double GROW_BELOW = 1.1; // latency / no-load at or below which the limit may grow
   static final double SHRINK_ABOVE = 1.3; // above which it shrinks
   static final double TARGET = 1.2; // the ratio a shrink aims at
+  static final double MIN_QUEUED = 1; // fewer calls queued than this (Vegas' alpha): room, whatever the ratio
+  static final double MAX_QUEUED = 2; // a shrink needs more queued than this (Vegas' beta), whatever the ratio
   static final double BACK_OFF = 0.9; // the multiplicative decrease on timeouts, drops and failures
 
   private final int floor;
@@ -144,16 +152,17 @@ public final class VegasLimit implements LimitAlgorithm {
       reason = "backing off: " + troubles() + " of " + samples + " calls in the last window";
     } else if (mean > 0) {
       double ratio = (double) mean / noLoadNanos;
+      double queued = limit * (1 - 1 / ratio); // Vegas' estimate of the calls waiting behind the backend
       String latencies = "latency " + Throwables.formatNanos(mean) + " vs no-load " + Throwables.formatNanos(noLoadNanos);
-      if (ratio > SHRINK_ABOVE) {
+      if (ratio > SHRINK_ABOVE && queued > MAX_QUEUED) {
         slowStart = false;
         next = Math.min(limit - step(), (int) (limit * TARGET / ratio));
         reason = latencies + ": calls queue behind the backend";
-      } else if (ratio <= GROW_BELOW && maxInFlight >= limit) {
+      } else if ((ratio <= GROW_BELOW || queued < MIN_QUEUED) && maxInFlight >= limit) {
         next = limit + (slowStart ? limit : step());
         reason = latencies + ": room for more";
       } else {
-        if (ratio > GROW_BELOW) {
+        if (ratio > GROW_BELOW && queued >= MIN_QUEUED) {
           slowStart = false;
         }
         reason = latencies + (maxInFlight >= limit ? ": near capacity" : ": limit not reached");
