@@ -130,7 +130,8 @@ class AdaptiveConcurrencyTest {
     for (Thread caller : callers) {
       caller.join(10_000);
     }
-    assertThat(during.limit()).as("limit after 4 s against capacity 4 (ceiling 64; noisy: HTTP on a shared machine): %s", during).isBetween(3, 12);
+    assertThat(during.limit()).as("limit after 4 s against capacity 4 (ceiling 64; HTTP on a shared machine is noisy): %s",
+        during).isBetween(3, 12);
     assertThat(during.noLoadLatency()).as("no-load latency of a 20 ms backend: %s", during)
         .isBetween(Duration.ofMillis(20), Duration.ofMillis(60));
     assertThat(ok.get()).as("requests served").isGreaterThan(100);
