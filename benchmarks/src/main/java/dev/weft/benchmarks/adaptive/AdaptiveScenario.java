@@ -61,12 +61,14 @@ public final class AdaptiveScenario {
     String loadBefore = loadAverage();
     try (AsyncRuntime runtime = AsyncRuntime.builder().name("adaptive").loops(2).build()) {
       SimulatedBackend backend = new SimulatedBackend(CAPACITY, SERVICE_MILLIS);
-      long noLoad = noLoadLatency(backend);
+      long[] noLoadSamples = noLoadLatency(backend);
+      long noLoad = percentile(noLoadSamples, 0.50);
+      long noLoadP99 = percentile(noLoadSamples, 0.99);
       long slo = 2 * noLoad;
       double rate = OVERLOAD * CAPACITY * 1000.0 / SERVICE_MILLIS;
-      out.append(String.format(Locale.ROOT, "Backend: capacity %d, service %d ms; no-load latency (p50, one call at a "
-          + "time, through a pool) %s; SLO %s; offered load %.0f calls/s (%.1fx capacity), open loop.%n%n",
-          CAPACITY, SERVICE_MILLIS, millis(noLoad), millis(slo), rate, OVERLOAD));
+      out.append(String.format(Locale.ROOT, "Backend: capacity %d, service %d ms; no-load latency (one call at a "
+          + "time, through a pool) p50 %s, p99 %s; SLO %s; offered load %.0f calls/s (%.1fx capacity), open loop.%n%n",
+          CAPACITY, SERVICE_MILLIS, millis(noLoad), millis(noLoadP99), millis(slo), rate, OVERLOAD));
       out.append("| limit | goodput (calls/s within SLO) | vs best fixed | p50 | p99 | p99 / no-load | refused/s |"
           + " limit at end |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
       List<Row> rows = new ArrayList<>();
@@ -89,9 +91,11 @@ public final class AdaptiveScenario {
       List<String> follow = followCapacityChanges(runtime, backend, rate, phase, out);
       out.append('\n');
       out.append(String.format(Locale.ROOT, "Targets: adaptive goodput >= 0.90x the best fixed: %.2fx, %s; "
-          + "p99 <= 1.5x no-load: %.2fx, %s; follow a capacity change within 5 s: %s.%n",
+          + "p99 <= 1.5x no-load p50: %.2fx, %s (the no-load p99 itself is %.2fx: this machine's noise floor); "
+          + "follow a capacity change within 5 s: %s.%n",
           adaptive.goodput / bestFixed, adaptive.goodput / bestFixed >= 0.9 ? "met" : "missed",
-          (double) adaptive.p99 / noLoad, adaptive.p99 <= 1.5 * noLoad ? "met" : "missed", String.join(", ", follow)));
+          (double) adaptive.p99 / noLoad, adaptive.p99 <= 1.5 * noLoad ? "met" : "missed", (double) noLoadP99 / noLoad,
+          String.join(", ", follow)));
     }
     out.append(String.format(Locale.ROOT, "%nLoad average (1, 5, 15 min) before: %s; after: %s; %d CPUs, shared.%n",
         loadBefore, loadAverage(), Runtime.getRuntime().availableProcessors()));
@@ -104,18 +108,18 @@ public final class AdaptiveScenario {
     return 0;
   }
 
-  /** The p50 of 200 calls made one at a time through a pool: what a caller sees with nothing queued. */
-  private static long noLoadLatency(SimulatedBackend backend) throws Exception {
+  /** 300 calls made one at a time through a pool, sorted: what a caller sees with nothing queued. */
+  private static long[] noLoadLatency(SimulatedBackend backend) throws Exception {
     try (AsyncRuntime runtime = AsyncRuntime.builder().name("no-load").loops(1).build()) {
       BlockingAdapter adapter = Adapters.boundedPool("one").maxThreads(1).build(runtime);
-      long[] samples = new long[200];
+      long[] samples = new long[300];
       for (int i = 0; i < samples.length; i++) {
         long start = System.nanoTime();
         adapter.call(backend::call).join(Duration.ofSeconds(5));
         samples[i] = System.nanoTime() - start;
       }
       Arrays.sort(samples);
-      return samples[samples.length / 2];
+      return samples;
     }
   }
 

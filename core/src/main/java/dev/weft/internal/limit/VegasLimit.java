@@ -20,7 +20,8 @@ import dev.weft.limit.AdaptiveLimit;
  * - r > 1.3 and more than 2 calls queued by Vegas' estimate, limit x (1 - 1 / r): calls queue;
  *   the backend holds about limit / r without queueing (a backend of capacity C serving L > C
  *   calls answers in L / C times its no-load latency), so the limit drops at once to
- *   1.2 x limit / r, and at least one step;
+ *   1.2 x limit / r, by at least one step and at most by half (a window stalled by the machine
+ *   must not undo minutes of measurement);
  * - r <= 1.1, or less than one call queued, and the window saw the limit in use: room; the limit
  *   grows by a step (a sixteenth, at least 1), or doubles while no window has yet shown queueing
  *   (slow start);
@@ -156,7 +157,8 @@ public final class VegasLimit implements LimitAlgorithm {
       String latencies = "latency " + Throwables.formatNanos(mean) + " vs no-load " + Throwables.formatNanos(noLoadNanos);
       if (ratio > SHRINK_ABOVE && queued > MAX_QUEUED) {
         slowStart = false;
-        next = Math.min(limit - step(), (int) (limit * TARGET / ratio));
+        // at most halved at once: one window stalled by the machine (a GC, a busy CPU) must not undo minutes
+        next = Math.max(limit / 2, Math.min(limit - step(), (int) (limit * TARGET / ratio)));
         reason = latencies + ": calls queue behind the backend";
       } else if ((ratio <= GROW_BELOW || queued < MIN_QUEUED) && maxInFlight >= limit) {
         next = limit + (slowStart ? limit : step());
