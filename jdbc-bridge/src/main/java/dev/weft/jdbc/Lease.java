@@ -1,6 +1,8 @@
 package dev.weft.jdbc;
 
 import dev.weft.RejectedException;
+import dev.weft.internal.limit.AdaptiveGate;
+import dev.weft.internal.limit.Outcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
@@ -39,6 +41,7 @@ final class Lease {
   private final Runnable onLeased; // quick, non-blocking, never throws; may run on any thread
   private final Consumer<RejectedException> onRefused; // the gate closed while it waited
   private volatile int state = IDLE; // see Overview
+  volatile AdaptiveGate.Permit adaptivePermit; // the adaptive limit's, set by the gate before it grants; else null
 
   Lease(ConnectionGate gate, Runnable onLeased, Consumer<RejectedException> onRefused) {
     this.gate = gate;
@@ -71,7 +74,7 @@ final class Lease {
     if (STATE.compareAndSet(this, WAITING, LEASED)) {
       onLeased.run();
     } else {
-      gate.release(); // abandoned meanwhile
+      gate.release(this, Outcome.IGNORED); // abandoned meanwhile
     }
   }
 
@@ -95,10 +98,15 @@ final class Lease {
     return false;
   }
 
-  /** Returns the permit, if held; idempotent. */
+  /** Returns the permit, if held; idempotent. Its hold time is no sample of the adaptive limit. */
   void release() {
+    release(Outcome.IGNORED);
+  }
+
+  /** Returns the permit, if held, telling the adaptive limit, if any, how its holder ended; idempotent. */
+  void release(Outcome outcome) {
     if (STATE.compareAndSet(this, LEASED, RELEASED)) {
-      gate.release();
+      gate.release(this, outcome);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.weft.jdbc;
 
 import dev.weft.Deadline;
 import dev.weft.RejectedException;
+import dev.weft.internal.limit.Outcome;
 import dev.weft.future.Future;
 import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.future.DefaultPromise;
@@ -111,7 +112,7 @@ final class StatementCall<T> implements Callable<Void> {
         SqlContext.attach(thrown, bridge.name, sql);
       }
     } finally {
-      bridge.release(lease); // the connection is closed by now
+      bridge.release(lease, outcome(failure)); // the connection is closed by now
       cancelTimer();
     }
     if (failure == null) {
@@ -120,6 +121,17 @@ final class StatementCall<T> implements Callable<Void> {
       promise.fail(failure);
     }
     return null;
+  }
+
+  /** How the statement ended, for the adaptive limit: its deadline, if passed, has failed the promise already. */
+  private Outcome outcome(Throwable failure) {
+    if (failure == null) {
+      return Outcome.SUCCESS;
+    }
+    if (promise.isDone()) {
+      return promise.isCancelled() ? Outcome.IGNORED : Outcome.TIMEOUT;
+    }
+    return StatementWork.isCancellation(failure) ? Outcome.IGNORED : Outcome.FAILURE;
   }
 
   private T runOnConnection() throws Exception {
