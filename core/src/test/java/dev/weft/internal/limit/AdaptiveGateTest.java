@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.internal.limit.AdaptiveGate.Permit;
 import dev.weft.limit.AdaptiveLimit;
 import dev.weft.limit.LimitStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 
 /** The gate's permits and waiters, on a fake clock and a limit the test sets. */
@@ -116,6 +121,33 @@ class AdaptiveGateTest {
     assertThat(granted).hasSize(2);
     assertThat(gate.tryAcquire()).as("after close").isNotNull();
     assertThat(gate.inFlight()).isEqualTo(5);
+  }
+
+  @Test
+  void eachChangeOfTheLimitIsAJfrEventWithItsReason() throws Exception {
+    Path dump = Files.createTempFile("weft-limit", ".jfr");
+    List<RecordedEvent> events;
+    try (Recording recording = new Recording()) {
+      recording.enable("dev.weft.LimitChanged");
+      recording.start();
+      Permit permit = gate.tryAcquire();
+      algorithm.next = 5;
+      algorithm.reason = "room for more";
+      permit.release(Outcome.SUCCESS); // 2 -> 5
+      gate.tryAcquire().release(Outcome.SUCCESS); // 5 -> 5: no event
+      recording.stop();
+      recording.dump(dump);
+      events = RecordingFile.readAllEvents(dump);
+    } finally {
+      Files.deleteIfExists(dump);
+    }
+    assertThat(events).as("LimitChanged events").hasSize(1);
+    RecordedEvent event = events.get(0);
+    assertThat(event.getString("name")).isEqualTo("test");
+    assertThat(event.getInt("from")).isEqualTo(2);
+    assertThat(event.getInt("to")).isEqualTo(5);
+    assertThat(event.getInt("ceiling")).isEqualTo(8);
+    assertThat(event.getString("reason")).isEqualTo("room for more");
   }
 
   @Test
