@@ -21,9 +21,9 @@ import java.util.Objects;
  * (the lowest window mean seen, re-measured every {@code probeInterval} at half the limit): at most
  * 1.1 times it, with the limit in use, the limit grows (doubling until the first sign of queueing,
  * then by a sixteenth); above 1.3 times it (and with more than 2 calls queued by Vegas' estimate)
- * it shrinks, at once to what that ratio says the backend holds, at most by half; a window with a timeout, a dropped call or more than 10% failures multiplies the limit by
- * 0.9 (AIMD). Calls beyond the limit wait in the bounded queue or are refused, as calls beyond the
- * fixed bound are. See {@code docs/adaptive-limits.md} for when it helps and how it fails.
+ * it shrinks, at once to what that ratio says the backend holds, at most by half; a window with
+ * a timeout, a dropped call or more than 10% failures multiplies the limit by 0.9 (AIMD). Calls
+ * beyond the limit wait in the bounded queue or are refused, as calls beyond the fixed bound are. See {@code docs/adaptive-limits.md} for when it helps and how it fails.
  */
 public final class AdaptiveLimit {
   private static final int MAX_LIMIT = 1_000_000;

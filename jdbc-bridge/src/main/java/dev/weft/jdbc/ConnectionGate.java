@@ -68,7 +68,7 @@ final class ConnectionGate {
     return adaptive == null ? Optional.empty() : Optional.of(adaptive.stats());
   }
 
-  /** Takes the adaptive limit's permit for {@code lease}, if there is a limit; false if it has no room. Under the lock. */
+  /** Takes the adaptive limit's permit for {@code lease}, if there is a limit; false if it is full. Under the lock. */
   private boolean takeAdaptivePermit(Lease lease) {
     if (adaptive == null) {
       return true;

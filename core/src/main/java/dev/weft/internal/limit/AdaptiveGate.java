@@ -94,8 +94,8 @@ public final class AdaptiveGate {
     Objects.requireNonNull(settings, "adaptive limit");
     int ceiling = settings.ceiling() == 0 ? bound : settings.ceiling();
     if (ceiling > bound) {
-      throw new IllegalArgumentException("the adaptive limit's ceiling (" + ceiling + ") must not exceed " + boundSetting
-          + " (" + bound + "); raise " + boundSetting + " or lower the ceiling");
+      throw new IllegalArgumentException("the adaptive limit's ceiling (" + ceiling + ") must not exceed "
+          + boundSetting + " (" + bound + "); raise " + boundSetting + " or lower the ceiling");
     }
     if (settings.floor() > ceiling) {
       throw SettingChecks.outOfRange("the adaptive limit's floor", 1, ceiling, settings.floor());

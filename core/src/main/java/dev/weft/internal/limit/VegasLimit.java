@@ -154,7 +154,8 @@ public final class VegasLimit implements LimitAlgorithm {
     } else if (mean > 0) {
       double ratio = (double) mean / noLoadNanos;
       double queued = limit * (1 - 1 / ratio); // Vegas' estimate of the calls waiting behind the backend
-      String latencies = "latency " + Throwables.formatNanos(mean) + " vs no-load " + Throwables.formatNanos(noLoadNanos);
+      String latencies = "latency " + Throwables.formatNanos(mean) + " vs no-load "
+          + Throwables.formatNanos(noLoadNanos);
       if (ratio > SHRINK_ABOVE && queued > MAX_QUEUED) {
         slowStart = false;
         // at most halved at once: one window stalled by the machine (a GC, a busy CPU) must not undo minutes

@@ -24,7 +24,8 @@ class VegasLimitTest {
     backend.runFor(5 * SECOND);
     backend.resetExtremes();
     backend.runFor(20 * SECOND);
-    assertThat(backend.lowestLimit).as("lowest limit once settled (capacity 20; probes halve it)").isGreaterThanOrEqualTo(10);
+    assertThat(backend.lowestLimit).as("lowest limit once settled (capacity 20; probes halve it)")
+        .isGreaterThanOrEqualTo(10);
     assertThat(limit.limit()).as("limit after 25 s at capacity 20").isBetween(20, 26);
     assertThat(limit.noLoadNanos()).as("measured no-load latency").isEqualTo(10 * MS);
   }
@@ -135,7 +136,8 @@ class VegasLimitTest {
       int floor = 1 + random.nextInt(10);
       int ceiling = floor + random.nextInt(50);
       VegasLimit limit = new VegasLimit(AdaptiveLimit.vegas().floor(floor)
-          .window(Duration.ofMillis(1 + random.nextInt(50))).probeInterval(Duration.ofMillis(100 + random.nextInt(900))),
+          .window(Duration.ofMillis(1 + random.nextInt(50)))
+          .probeInterval(Duration.ofMillis(100 + random.nextInt(900))),
           ceiling);
       long t = 0;
       for (int i = 0; i < 20_000; i++) {

@@ -88,7 +88,7 @@ public record ServerSettings(
             maxBufferedBodyBytes);
       }
       checkDuration("sendTimeout", sendTimeout, Duration.ofMillis(1));
-      if (adaptiveConcurrency != null) { // its ceiling and floor against maxConcurrentRequests, now rather than at start
+      if (adaptiveConcurrency != null) { // its ceiling and floor against maxConcurrentRequests, now, not at start
         AdaptiveGate.create("the HTTP server", adaptiveConcurrency, maxConcurrentRequests, "maxConcurrentRequests");
       }
       return new ServerSettings(maxConcurrentRequests, requestTimeout.toNanos(), idleTimeout.toNanos(), maxBodySize,
