@@ -23,7 +23,8 @@ import java.util.Objects;
  * then by a sixteenth); above 1.3 times it (and with more than 2 calls queued by Vegas' estimate)
  * it shrinks, at once to what that ratio says the backend holds, at most by half; a window with
  * a timeout, a dropped call or more than 10% failures multiplies the limit by 0.9 (AIMD). Calls
- * beyond the limit wait in the bounded queue or are refused, as calls beyond the fixed bound are. See {@code docs/adaptive-limits.md} for when it helps and how it fails.
+ * beyond the limit wait in the bounded queue or are refused, as calls beyond the fixed bound are.
+ * See {@code docs/adaptive-limits.md} for when it helps and how it fails.
  */
 public final class AdaptiveLimit {
   private static final int MAX_LIMIT = 1_000_000;
