@@ -59,13 +59,22 @@ public final class BenchMain {
   /**
    * Runs the main job.
    *
-   * @param args {@code --quick}, {@code --full}, {@code --smoke} or {@code --adapters}, then JMH options
+   * @param args {@code --quick}, {@code --full}, {@code --smoke} or {@code --adapters}, then JMH options; or
+   *     {@code --adaptive} alone (then its own arguments): the adaptive-limit scenario, not JMH
    */
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   private static int run(String[] args) {
+    if (args.length > 0 && args[0].equals("--adaptive")) { // a scenario, not JMH: see AdaptiveScenario
+      try {
+        return dev.weft.benchmarks.adaptive.AdaptiveScenario.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      } catch (Exception e) {
+        e.printStackTrace();
+        return 1;
+      }
+    }
     Profile profile = Profile.QUICK;
     List<String> jmhArgs = new ArrayList<>();
     for (String arg : args) {
@@ -94,7 +103,8 @@ public final class BenchMain {
       return 2;
     }
     if (command.shouldHelp()) {
-      System.out.println("usage: benchmarks.jar [--quick | --full | --smoke | --adapters] [JMH options]\n");
+      System.out.println("usage: benchmarks.jar [--quick | --full | --smoke | --adapters] [JMH options]\n"
+          + "       benchmarks.jar --adaptive [warm-up s] [measured s] [phase s]\n");
       try {
         command.showHelp();
       } catch (IOException e) {

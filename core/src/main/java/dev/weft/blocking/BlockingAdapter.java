@@ -1,7 +1,9 @@
 package dev.weft.blocking;
 
 import dev.weft.future.Future;
+import dev.weft.limit.LimitStats;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -93,6 +95,17 @@ public interface BlockingAdapter extends AutoCloseable {
    * @return a new snapshot
    */
   AdapterStats stats();
+
+  /**
+   * The adaptive limit's numbers, for an adapter built with one
+   * ({@link BoundedPoolBuilder#adaptiveLimit}): the limit now, its floor and ceiling, the measured
+   * no-load latency, its changes and why it is where it is.
+   *
+   * @return the limit's stats, or empty for an adapter whose limit is fixed
+   */
+  default Optional<LimitStats> limitStats() {
+    return Optional.empty();
+  }
 
   /**
    * Stops accepting calls (they are rejected) and lets the calls already accepted finish; idle

@@ -4,6 +4,8 @@ import dev.weft.AsyncRuntime;
 import dev.weft.internal.blocking.AdapterKind;
 import dev.weft.internal.blocking.AdapterSettings;
 import dev.weft.internal.blocking.BoundedPool;
+import dev.weft.internal.blocking.LimitedAdapter;
+import dev.weft.limit.AdaptiveLimit;
 import java.time.Duration;
 
 /**
@@ -36,6 +38,7 @@ import java.time.Duration;
  */
 public final class BoundedPoolBuilder implements AdapterSpec {
   private final AdapterSettings.Builder settings;
+  private AdaptiveLimit adaptiveLimit; // null: the fixed maxThreads, the default
 
   BoundedPoolBuilder(String name) {
     this.settings = AdapterSettings.builder(name, AdapterKind.BOUNDED_POOL);
@@ -124,6 +127,27 @@ public final class BoundedPoolBuilder implements AdapterSpec {
     return this;
   }
 
+  /**
+   * Lets the number of calls running at once adapt to the backend, below {@code maxThreads}: an
+   * {@linkplain AdaptiveLimit adaptive limit} measures the latency and outcome of completed calls
+   * and moves between its floor and {@code maxThreads} (or its own ceiling). Calls beyond the
+   * current limit wait in the queue ({@code maxQueue}) and are rejected beyond it, with a message
+   * that names the limit and why it is there. Read the limit with
+   * {@link BlockingAdapter#limitStats()}. Default: none, {@code maxThreads} is the fixed limit.
+   *
+   * <pre>{@code
+   * Adapters.boundedPool("legacy").maxThreads(64).maxQueue(100).adaptiveLimit(AdaptiveLimit.vegas().floor(2))
+   * }</pre>
+   *
+   * @param limit the limit's settings
+   * @return this builder
+   */
+  public BoundedPoolBuilder adaptiveLimit(AdaptiveLimit limit) {
+    this.adaptiveLimit = java.util.Objects.requireNonNull(limit,
+        "adaptiveLimit must not be null: pass AdaptiveLimit.vegas(), or do not call it for a fixed limit");
+    return this;
+  }
+
   @Override
   public String name() {
     return settings.name();
@@ -131,6 +155,8 @@ public final class BoundedPoolBuilder implements AdapterSpec {
 
   @Override
   public BlockingAdapter build(AsyncRuntime runtime) {
-    return BoundedPool.start(runtime, settings.build());
+    AdapterSettings checked = settings.build();
+    return adaptiveLimit == null ? BoundedPool.start(runtime, checked)
+        : LimitedAdapter.start(runtime, checked, adaptiveLimit);
   }
 }

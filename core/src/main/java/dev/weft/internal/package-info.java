@@ -26,6 +26,9 @@
  *       by the meters a registry reads in one publication.
  *   <li>{@link dev.weft.internal.SettingChecks} — range checks whose messages all have one shape.
  *   <li>{@link dev.weft.internal.Throwables} — rethrowing unwrapped, formatting durations.
+ *   <li>{@code limit.AdaptiveGate} and {@code limit.Outcome} — an adaptive concurrency limit's permits:
+ *       {@code create}, {@code tryAcquire}/{@code acquire}, {@code Permit.release(outcome)},
+ *       {@code describe()}, {@code stats()} (the HTTP server's admission, the JDBC bridge).
  *   <li>{@link dev.weft.internal.WeftLoggers} — every Weft logger: SLF4J's, or {@code java.util.logging}
  *       when SLF4J has no provider, so warnings never vanish.
  * </ul>

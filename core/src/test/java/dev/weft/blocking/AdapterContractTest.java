@@ -63,6 +63,14 @@ class AdapterContractTest {
         return Adapters.boundedPool(name).maxThreads(CONCURRENCY).maxQueue(QUEUE).build(runtime);
       }
     },
+    /** A bounded pool behind an adaptive limit pinned at its floor, so the contract's counts hold. */
+    ADAPTIVE_BOUNDED_POOL("bounded-pool") {
+      @Override
+      BlockingAdapter build(AsyncRuntime runtime, String name) {
+        return Adapters.boundedPool(name).maxThreads(CONCURRENCY).maxQueue(QUEUE)
+            .adaptiveLimit(dev.weft.limit.AdaptiveLimit.vegas().floor(CONCURRENCY)).build(runtime);
+      }
+    },
     VIRTUAL_THREADS("virtual-threads") {
       @Override
       BlockingAdapter build(AsyncRuntime runtime, String name) {

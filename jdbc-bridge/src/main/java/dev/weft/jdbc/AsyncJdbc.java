@@ -2,7 +2,9 @@ package dev.weft.jdbc;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
+import dev.weft.limit.LimitStats;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -235,6 +237,13 @@ public interface AsyncJdbc extends JdbcOperations, AutoCloseable {
    * @return a new snapshot
    */
   JdbcMetrics metrics();
+
+  /**
+   * The adaptive limit's numbers, for a bridge built with one ({@link JdbcOptions.Builder#adaptiveLimit}).
+   *
+   * @return the limit's stats, or empty if {@code maxConnections} is the fixed limit
+   */
+  Optional<LimitStats> limitStats();
 
   /**
    * Stops accepting calls: new calls, and calls still waiting for a connection, are rejected with

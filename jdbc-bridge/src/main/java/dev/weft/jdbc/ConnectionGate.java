@@ -2,10 +2,15 @@ package dev.weft.jdbc;
 
 import dev.weft.RejectedException;
 import dev.weft.internal.WeftLoggers;
+import dev.weft.internal.limit.AdaptiveGate;
+import dev.weft.internal.limit.Outcome;
+import dev.weft.limit.AdaptiveLimit;
+import dev.weft.limit.LimitStats;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 
 /*
@@ -22,6 +27,14 @@ import org.slf4j.Logger;
  * connections whose holders need a thread to finish: a deadlock broken only by the pool's
  * connectionTimeout. With the gate, a call gets a thread only once it owns a connection permit,
  * and there are as many threads as permits.
+ *
+ * Adaptive limit (optional): a lease also takes a permit of `adaptive` (an AdaptiveGate used only
+ * as a counter and a limit: its own queue stays empty, the waiters wait here), so at most
+ * min(capacity, adaptive limit) leases are out. Taken under this gate's lock (lock order: this
+ * gate, then the adaptive gate; the adaptive gate never calls back here), released outside it
+ * (its sample may move the limit), then waiters are granted while both have room. With an
+ * adaptive limit, `leased < capacity` no longer means nobody waits: a new request is granted at
+ * once only if nobody waits, so waiters keep their order.
  */
 
 /** Connection permits of one bridge: bounded leases, a bounded FIFO of waiters. */
@@ -31,6 +44,7 @@ final class ConnectionGate {
   private final String name;
   private final int capacity;
   private final int maxWaiting;
+  private final AdaptiveGate adaptive; // null: capacity is the fixed limit
   private final LinkedHashSet<Lease> waiting = new LinkedHashSet<>(); // FIFO, O(1) withdraw
   private int leased; // permits out; <= capacity
   private boolean closed;
@@ -43,9 +57,30 @@ final class ConnectionGate {
   final BridgeMetrics metrics = new BridgeMetrics(); // the rest of the bridge's numbers, lock-free
 
   ConnectionGate(String name, int capacity, int maxWaiting) {
+    this(name, capacity, maxWaiting, null);
+  }
+
+  ConnectionGate(String name, int capacity, int maxWaiting, AdaptiveLimit adaptiveLimit) {
     this.name = name;
     this.capacity = capacity;
     this.maxWaiting = maxWaiting;
+    this.adaptive = adaptiveLimit == null ? null
+        : AdaptiveGate.create("jdbc '" + name + "'", adaptiveLimit, capacity, "maxConnections");
+  }
+
+  /** The adaptive limit's numbers, if there is one. */
+  Optional<LimitStats> limitStats() {
+    return adaptive == null ? Optional.empty() : Optional.of(adaptive.stats());
+  }
+
+  /** Takes the adaptive limit's permit for {@code lease}, if there is a limit; false if it is full. Under the lock. */
+  private boolean takeAdaptivePermit(Lease lease) {
+    if (adaptive == null) {
+      return true;
+    }
+    AdaptiveGate.Permit permit = adaptive.tryAcquire();
+    lease.adaptivePermit = permit;
+    return permit != null;
   }
 
   /**
@@ -59,7 +94,7 @@ final class ConnectionGate {
       rejected++;
       throw closedException();
     }
-    if (leased < capacity) {
+    if (leased < capacity && (adaptive == null || waiting.isEmpty()) && takeAdaptivePermit(lease)) {
       leased++;
       requests++;
       peakLeased = Math.max(peakLeased, leased);
@@ -70,8 +105,10 @@ final class ConnectionGate {
     }
     if (waiting.size() >= maxWaiting) {
       RejectedException rejected = new RejectedException("jdbc '" + name + "' is saturated (" + leased + "/" + capacity
-          + " connections in use, " + waiting.size() + "/" + maxWaiting + " calls waiting); raise maxQueue, or the "
-          + "pool's size and maxConnections if the database can take more, or shed load upstream");
+          + " connections in use, " + waiting.size() + "/" + maxWaiting + " calls waiting"
+          + (adaptive == null ? "" : "; " + adaptive.describe()) + "); raise maxQueue, or the "
+          + "pool's size and maxConnections" + (adaptive == null ? "" : " (or the adaptive limit's floor)")
+          + " if the database can take more, or shed load upstream");
       this.rejected++;
       if (!saturationLogged) {
         saturationLogged = true;
@@ -92,23 +129,43 @@ final class ConnectionGate {
 
   /** Returns a permit: to the oldest waiter if there is one. Any thread. */
   void release() {
-    Lease next = null;
+    release(null, Outcome.IGNORED);
+  }
+
+  /**
+   * Returns {@code lease}'s permit (and its adaptive permit, with how its holder ended): to the
+   * oldest waiters while the limits have room. Any thread.
+   */
+  void release(Lease lease, Outcome outcome) {
+    AdaptiveGate.Permit adaptivePermit = lease == null ? null : lease.adaptivePermit;
+    if (adaptivePermit != null) {
+      adaptivePermit.release(outcome); // outside our lock: its sample may move the limit
+    }
+    List<Lease> granted = null;
     Runnable drained = null;
     synchronized (this) {
-      Iterator<Lease> oldest = waiting.iterator();
-      if (oldest.hasNext()) {
-        next = oldest.next();
-        oldest.remove();
-      } else {
-        leased--;
-        if (closed && leased == 0) {
-          drained = onDrained;
-          onDrained = null;
+      leased--;
+      for (Iterator<Lease> oldest = waiting.iterator(); oldest.hasNext() && leased < capacity; ) {
+        Lease next = oldest.next();
+        if (!takeAdaptivePermit(next)) {
+          break; // the adaptive limit is full: the next release, or a rise of the limit, serves it
         }
+        oldest.remove();
+        leased++;
+        if (granted == null) {
+          granted = new ArrayList<>(1);
+        }
+        granted.add(next);
+      }
+      if (closed && leased == 0) {
+        drained = onDrained;
+        onDrained = null;
       }
     }
-    if (next != null) {
-      next.granted();
+    if (granted != null) {
+      for (Lease next : granted) {
+        next.granted();
+      }
     } else if (drained != null) {
       drained.run();
     }

@@ -7,8 +7,10 @@ import dev.weft.future.Future;
 import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.LoopImpl;
+import dev.weft.limit.LimitStats;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeoutException;
@@ -143,6 +145,11 @@ final class DefaultAsyncJdbc extends AbstractJdbcOperations implements AsyncJdbc
   @Override
   public JdbcMetrics metrics() {
     return bridge.metrics();
+  }
+
+  @Override
+  public Optional<LimitStats> limitStats() {
+    return bridge.gate.limitStats();
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
 import dev.weft.internal.WeftLoggers;
+import dev.weft.internal.limit.Outcome;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.LoopImpl;
 import dev.weft.internal.loop.LoopThread;
@@ -45,7 +46,7 @@ final class JdbcBridge {
     this.fetchSize = options.fetchSize();
     this.holdWorkerNanos = options.holdWorkerBetweenStatements().toNanos();
     this.abortConnectionNanos = options.abortConnectionAfter().toNanos();
-    this.gate = new ConnectionGate(name, maxConnections, options.maxQueue());
+    this.gate = new ConnectionGate(name, maxConnections, options.maxQueue(), options.adaptiveLimit().orElse(null));
     // Each permit holder has at most one call on the adapter at a time; a finishing call may
     // overlap with the next holder's for an instant, hence twice the threads, plus slack.
     this.statements = Adapters.boundedPool(name)
@@ -127,14 +128,19 @@ final class JdbcBridge {
    * {@link #runHoldingConnection}).
    */
   void release(Lease lease) {
+    release(lease, Outcome.IGNORED);
+  }
+
+  /** As {@link #release(Lease)}, telling the adaptive limit, if any, how the statement ended. */
+  void release(Lease lease, Outcome outcome) {
     WorkerHandoff handoff = HANDOFF.get();
     if (handoff == null || handoff.bridge != this) {
-      lease.release();
+      lease.release(outcome);
       return;
     }
     handoff.releasing = true;
     try {
-      lease.release();
+      lease.release(outcome);
     } finally {
       handoff.releasing = false;
     }

@@ -1,7 +1,10 @@
 package dev.weft.jdbc;
 
 import dev.weft.internal.SettingChecks;
+import dev.weft.limit.AdaptiveLimit;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -27,6 +30,7 @@ public final class JdbcOptions {
   private final Duration spinBeforePark;
   private final Duration holdWorkerBetweenStatements;
   private final Duration abortConnectionAfter;
+  private final AdaptiveLimit adaptiveLimit; // null: maxConnections, fixed
 
   private JdbcOptions(Builder builder) {
     this.name = builder.name;
@@ -36,6 +40,16 @@ public final class JdbcOptions {
     this.spinBeforePark = builder.spinBeforePark;
     this.holdWorkerBetweenStatements = builder.holdWorkerBetweenStatements;
     this.abortConnectionAfter = builder.abortConnectionAfter;
+    this.adaptiveLimit = builder.adaptiveLimit;
+  }
+
+  /**
+   * The adaptive limit under {@code maxConnections}, if one was set.
+   *
+   * @return the limit's settings, or empty for the fixed {@code maxConnections}
+   */
+  public Optional<AdaptiveLimit> adaptiveLimit() {
+    return Optional.ofNullable(adaptiveLimit);
   }
 
   /**
@@ -129,7 +143,8 @@ public final class JdbcOptions {
     return "JdbcOptions[name=" + name + ", maxConnections="
         + (maxConnections == 0 ? "from the DataSource" : Integer.toString(maxConnections)) + ", maxQueue=" + maxQueue
         + ", fetchSize=" + fetchSize + ", spinBeforePark=" + spinBeforePark + ", holdWorkerBetweenStatements="
-        + holdWorkerBetweenStatements + ", abortConnectionAfter=" + abortConnectionAfter + "]";
+        + holdWorkerBetweenStatements + ", abortConnectionAfter=" + abortConnectionAfter
+        + (adaptiveLimit == null ? "" : ", adaptiveLimit=" + adaptiveLimit) + "]";
   }
 
   /**
@@ -141,6 +156,7 @@ public final class JdbcOptions {
     private int maxConnections;
     private boolean maxConnectionsSet; // false: read it from the DataSource
     private int maxQueue = 1_000;
+    private AdaptiveLimit adaptiveLimit;
     private int fetchSize = 500;
     private Duration spinBeforePark = Duration.ZERO;
     private Duration holdWorkerBetweenStatements = Duration.ofMillis(10);
@@ -245,7 +261,26 @@ public final class JdbcOptions {
     }
 
     /**
-     * Checks the settings.
+     * Lets the number of connections in use adapt, below {@code maxConnections}: an
+     * {@linkplain AdaptiveLimit adaptive limit} measures each single statement ({@code query},
+     * {@code update}, ...) from its permit to its end, and moves between its floor and
+     * {@code maxConnections}; calls beyond it wait in the queue ({@code maxQueue}) and are rejected
+     * beyond that, with the limit named. Transactions and streams hold permits under the limit, but
+     * are not samples: their hold time includes the caller's own work between statements. A
+     * statement that fails, or passes its deadline, backs the limit off. Read it with
+     * {@link AsyncJdbc#limitStats()}. Default: none, {@code maxConnections} is the fixed limit.
+     *
+     * @param limit the limit's settings, e.g. {@code AdaptiveLimit.vegas()}
+     * @return this builder
+     */
+    public Builder adaptiveLimit(AdaptiveLimit limit) {
+      this.adaptiveLimit = Objects.requireNonNull(limit,
+          "adaptiveLimit must not be null: pass AdaptiveLimit.vegas(), or do not call it for a fixed limit");
+      return this;
+    }
+
+    /**
+     * Checks every setting.
      *
      * @return the options
      * @throws IllegalArgumentException naming the first setting out of range, its value and the

@@ -1,6 +1,8 @@
 package dev.weft.jdbc;
 
 import dev.weft.RejectedException;
+import dev.weft.internal.limit.AdaptiveGate;
+import dev.weft.internal.limit.Outcome;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
@@ -40,6 +42,7 @@ final class Lease {
   private final Consumer<RejectedException> onRefused; // the gate refused it (saturated or closed), at once or while it waited
   private volatile int state = IDLE; // see Overview
   private long requestedAt; // nanoTime of acquire(); written before the gate publishes the lease
+  volatile AdaptiveGate.Permit adaptivePermit; // the adaptive limit's, set by the gate before it grants; else null
 
   Lease(ConnectionGate gate, Runnable onLeased, Consumer<RejectedException> onRefused) {
     this.gate = gate;
@@ -74,7 +77,7 @@ final class Lease {
       gate.metrics.connectionWait.record(System.nanoTime() - requestedAt);
       onLeased.run();
     } else {
-      gate.release(); // abandoned meanwhile
+      gate.release(this, Outcome.IGNORED); // abandoned meanwhile
     }
   }
 
@@ -98,10 +101,15 @@ final class Lease {
     return false;
   }
 
-  /** Returns the permit, if held; idempotent. */
+  /** Returns the permit, if held; idempotent. Its hold time is no sample of the adaptive limit. */
   void release() {
+    release(Outcome.IGNORED);
+  }
+
+  /** Returns the permit, if held, telling the adaptive limit, if any, how its holder ended; idempotent. */
+  void release(Outcome outcome) {
     if (STATE.compareAndSet(this, LEASED, RELEASED)) {
-      gate.release();
+      gate.release(this, outcome);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.weft.jdbc;
 import dev.weft.Context;
 import dev.weft.Deadline;
 import dev.weft.RejectedException;
+import dev.weft.internal.limit.Outcome;
 import dev.weft.future.Future;
 import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.context.ContextStorage;
@@ -120,7 +121,7 @@ final class StatementCall<T> implements Callable<Void> {
     } finally {
       bridge.gate.metrics.statementEnded(System.nanoTime() - startedAt, failure);
       ContextStorage.restore(previous);
-      bridge.release(lease); // the connection is closed by now
+      bridge.release(lease, outcome(failure)); // the connection is closed by now
       cancelTimer();
     }
     if (failure == null) {
@@ -129,6 +130,17 @@ final class StatementCall<T> implements Callable<Void> {
       promise.fail(failure);
     }
     return null;
+  }
+
+  /** How the statement ended, for the adaptive limit: its deadline, if passed, has failed the promise already. */
+  private Outcome outcome(Throwable failure) {
+    if (failure == null) {
+      return Outcome.SUCCESS;
+    }
+    if (promise.isDone()) {
+      return promise.isCancelled() ? Outcome.IGNORED : Outcome.TIMEOUT;
+    }
+    return StatementWork.isCancellation(failure) ? Outcome.IGNORED : Outcome.FAILURE;
   }
 
   private T runOnConnection() throws Exception {

@@ -33,6 +33,10 @@ abstract class AdapterBase implements BlockingAdapter {
   volatile boolean closed;
   volatile Supplier<AdapterStats> shownAs; // null: the runtime's metrics show this adapter's own stats
   volatile boolean startsNoCall; // the runtime is shutting down: a call taken from the queue is settled, not run
+  // What users reach by name (AsyncRuntime.adapter): this, or a gate in front of it (LimitedAdapter),
+  // whose waiting calls the shutdown hands on first. Set once, before the runtime gives it out.
+  volatile BlockingAdapter front = this;
+  volatile Runnable beforeShutDown; // null, or the front's drain of its own waiting calls
   // Rejections before this System.nanoTime() are not logged. Not "once until a call is accepted":
   // a pool at its limit accepts and rejects in turns, which would log nearly every rejection, on
   // the caller's thread (often a loop), just when the service is overloaded.
@@ -142,6 +146,10 @@ abstract class AdapterBase implements BlockingAdapter {
    * never runs (unlike {@link #close()} alone, which lets waiting calls run). Returns at once.
    */
   final void shutDown() {
+    Runnable drain = beforeShutDown;
+    if (drain != null) {
+      drain.run(); // the gate's waiting calls join the queue, and are settled with it below
+    }
     startsNoCall = true;
     close();
     abortWaitingCalls();

@@ -46,7 +46,7 @@ public final class AdapterRegistry {
       throw new IllegalArgumentException("no adapter named '" + name + "'; this runtime has " + adapters.keySet()
           + ". Declare bulkheads with AsyncRuntimeBuilder.bulkhead(...) or build one with Adapters.boundedPool(name)");
     }
-    return adapter;
+    return adapter.front;
   }
 
   /** Stats of every adapter, in registration order; an adapter shown as something larger shows that. */
@@ -54,7 +54,7 @@ public final class AdapterRegistry {
     List<AdapterStats> stats = new ArrayList<>();
     for (AdapterBase adapter : snapshot) {
       Supplier<AdapterStats> shownAs = adapter.shownAs;
-      stats.add(shownAs != null ? shownAs.get() : adapter.stats());
+      stats.add(shownAs != null ? shownAs.get() : adapter.front.stats());
     }
     return stats;
   }

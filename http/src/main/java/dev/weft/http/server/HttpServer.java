@@ -2,7 +2,9 @@ package dev.weft.http.server;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
+import dev.weft.limit.LimitStats;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A running HTTP/1.1 server whose connections live on an {@link AsyncRuntime}'s loops.
@@ -60,6 +62,16 @@ public interface HttpServer extends AutoCloseable {
    * @return a new snapshot
    */
   HttpServerMetrics metrics();
+
+  /**
+   * The adaptive concurrency limit's numbers, for a server built with one
+   * ({@link HttpServerBuilder#adaptiveConcurrency}).
+   *
+   * @return the limit's stats, or empty if {@code maxConcurrentRequests} is the only limit
+   */
+  default Optional<LimitStats> limitStats() {
+    return Optional.empty();
+  }
 
   /**
    * Shuts down gracefully: stops accepting connections at once, closes idle keep-alive

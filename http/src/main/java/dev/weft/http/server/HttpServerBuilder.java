@@ -7,6 +7,7 @@ import dev.weft.http.internal.server.Endpoint;
 import dev.weft.http.internal.server.NettyHttpServer;
 import dev.weft.http.internal.server.Router;
 import dev.weft.http.internal.server.ServerSettings;
+import dev.weft.limit.AdaptiveLimit;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -128,6 +129,25 @@ public final class HttpServerBuilder {
    */
   public HttpServerBuilder maxConcurrentRequests(int maxConcurrentRequests) {
     settings.maxConcurrentRequests = maxConcurrentRequests;
+    return this;
+  }
+
+  /**
+   * Lets the number of requests handled at once adapt, below {@code maxConcurrentRequests}: an
+   * {@linkplain AdaptiveLimit adaptive limit} measures each admitted request from its admission to
+   * its handler's answer, and moves between its floor and {@code maxConcurrentRequests} (or its own
+   * ceiling). A request beyond the current limit is answered {@code 503} with {@code Retry-After}
+   * at once, as one beyond {@code maxConcurrentRequests} is, and the log names the limit and why
+   * it is there. A handler that fails, answers {@code 5xx}, times out or meets a full bulkhead
+   * backs the limit off. Read it with {@link HttpServer#limitStats()}. Default: none, the limit is
+   * {@code maxConcurrentRequests}, fixed.
+   *
+   * @param limit the limit's settings, e.g. {@code AdaptiveLimit.vegas()}
+   * @return this builder
+   */
+  public HttpServerBuilder adaptiveConcurrency(AdaptiveLimit limit) {
+    settings.adaptiveConcurrency = Objects.requireNonNull(limit,
+        "adaptiveConcurrency must not be null: pass AdaptiveLimit.vegas(), or do not call it for a fixed limit");
     return this;
   }
 

@@ -8,6 +8,7 @@ import dev.weft.internal.future.DefaultPromise;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import dev.weft.internal.loop.LoopImpl;
 import dev.weft.internal.loop.LoopThread;
+import dev.weft.limit.LimitStats;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -108,6 +110,11 @@ public final class NettyHttpServer implements HttpServer {
   @Override
   public HttpServerMetrics metrics() {
     return state.metrics.snapshot(state.inFlight(), state.openConnections(), state.router.routeRecorders());
+  }
+
+  @Override
+  public Optional<LimitStats> limitStats() {
+    return state.adaptiveGate == null ? Optional.empty() : Optional.of(state.adaptiveGate.stats());
   }
 
   @Override

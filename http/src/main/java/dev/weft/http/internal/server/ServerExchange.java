@@ -7,6 +7,8 @@ import dev.weft.future.Future;
 import dev.weft.http.server.Response;
 import dev.weft.internal.context.ContextStorage;
 import dev.weft.internal.future.DefaultPromise;
+import dev.weft.internal.limit.AdaptiveGate;
+import dev.weft.internal.limit.Outcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -83,6 +85,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
   private boolean lastContentSeen; // the decoder's LastHttpContent for this request has arrived
   private boolean closeAfter; // the response carries Connection: close, and the connection closes after it
   private boolean admitted; // holds one of the server's concurrency permits
+  private AdaptiveGate.Permit adaptivePermit; // the adaptive limit's permit, from admission to the end of handling
   private int status; // the status being written, once RESPONDING
   private String path; // the raw path, once parsed
   private String authority; // the effective authority (RFC 9112 §3.2.2), once checked
@@ -167,6 +170,15 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
       server.metrics.rejected();
       server.overloadLog.occurred("503 for {}: maxConcurrentRequests (" + server.settings.maxConcurrentRequests()
           + ") reached; raise it or shed load upstream", this);
+      respondOverloaded("the server is busy");
+      return;
+    }
+    if (server.adaptiveGate != null && (adaptivePermit = server.adaptiveGate.tryAcquire()) == null) {
+      server.releaseAdmission();
+      server.metrics.rejected();
+      server.overloadLog.occurred("503 for {}: the adaptive concurrency limit is reached ("
+          + server.adaptiveGate.describe() + "); raise the adaptive limit's floor if the backends can take more, "
+          + "or shed load upstream", this);
       respondOverloaded("the server is busy");
       return;
     }
@@ -297,6 +309,10 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     if (phase != Phase.HANDLING) {
       return; // answered already (timeout, malformed body) or aborted
     }
+    endHandling(failure instanceof RejectedException ? Outcome.DROPPED
+        : failure != null || response == null ? Outcome.FAILURE
+        : response.status() == 503 ? Outcome.DROPPED
+        : response.status() >= 500 ? Outcome.FAILURE : Outcome.SUCCESS);
     if (failure instanceof RejectedException) {
       server.metrics.rejected();
       // Not WARN here: what refused (an adapter, the JDBC bridge) logs its saturation itself, rate-
@@ -320,6 +336,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
       LOG.debug("408 for {}: the body did not arrive within the request timeout", this);
       respondError(408, "Request Timeout: the body did not arrive in time.", true);
     } else if (phase == Phase.HANDLING) {
+      endHandling(Outcome.TIMEOUT);
       server.metrics.timedOut();
       server.timeoutLog.occurred("503 for {}: the handler did not answer within the request timeout ("
           + TimeUnit.NANOSECONDS.toMillis(server.settings.requestTimeoutNanos()) + " ms); it was cancelled", this);
@@ -515,8 +532,20 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     server.metrics.aborted();
   }
 
+  /**
+   * Gives the adaptive limit its sample: the time from admission to the handler's answer (not the
+   * writing of the response, which a slow client would lengthen), and how it ended.
+   */
+  private void endHandling(Outcome outcome) {
+    if (adaptivePermit != null) {
+      adaptivePermit.release(outcome);
+      adaptivePermit = null;
+    }
+  }
+
   /** Returns the permit and the body's memory; each exactly once, whichever of finish and abort comes first. */
   private void releaseAdmission() {
+    endHandling(Outcome.IGNORED); // ended before its handler answered: a malformed body, an abort
     if (body != null) {
       body.release();
       body = null;

@@ -4,6 +4,8 @@ import static dev.weft.internal.SettingChecks.checkDuration;
 import static dev.weft.internal.SettingChecks.checkRange;
 import static dev.weft.internal.SettingChecks.outOfRange;
 
+import dev.weft.internal.limit.AdaptiveGate;
+import dev.weft.limit.AdaptiveLimit;
 import java.time.Duration;
 
 /**
@@ -21,6 +23,7 @@ import java.time.Duration;
  * @param maxConnections connections open at once, server-wide
  * @param maxBufferedBodyBytes the bytes all aggregated request bodies may hold together
  * @param sendTimeoutNanos the longest time a response being sent may go without a byte moving
+ * @param adaptiveConcurrency an adaptive limit under maxConcurrentRequests, or null for none
  */
 public record ServerSettings(
     int maxConcurrentRequests,
@@ -34,7 +37,8 @@ public record ServerSettings(
     Duration shutdownGracePeriod,
     int maxConnections,
     long maxBufferedBodyBytes,
-    long sendTimeoutNanos) {
+    long sendTimeoutNanos,
+    AdaptiveLimit adaptiveConcurrency) {
 
   private static final int KIB = 1024;
   private static final int MIB = 1024 * KIB;
@@ -59,6 +63,7 @@ public record ServerSettings(
     public int maxConnections = 10_000;
     public long maxBufferedBodyBytes = -1; // unset: DEFAULT_BODY_BUDGET, or maxBodySize if larger
     public Duration sendTimeout = Duration.ofSeconds(60);
+    public AdaptiveLimit adaptiveConcurrency; // null: maxConcurrentRequests alone, fixed
 
     private Builder() {}
 
@@ -83,9 +88,12 @@ public record ServerSettings(
             maxBufferedBodyBytes);
       }
       checkDuration("sendTimeout", sendTimeout, Duration.ofMillis(1));
+      if (adaptiveConcurrency != null) { // its ceiling and floor against maxConcurrentRequests, now, not at start
+        AdaptiveGate.create("the HTTP server", adaptiveConcurrency, maxConcurrentRequests, "maxConcurrentRequests");
+      }
       return new ServerSettings(maxConcurrentRequests, requestTimeout.toNanos(), idleTimeout.toNanos(), maxBodySize,
           maxHeaderSize, maxInitialLineLength, streamingBufferSize, retryAfter.getSeconds(), shutdownGracePeriod,
-          maxConnections, bodyBudget, sendTimeout.toNanos());
+          maxConnections, bodyBudget, sendTimeout.toNanos(), adaptiveConcurrency);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.weft.http.internal.server;
 
 import dev.weft.internal.WeftLoggers;
+import dev.weft.internal.limit.AdaptiveGate;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,7 @@ final class ServerState {
   final IncidentLog connectionLimitLog = new IncidentLog(LOG);
   final IncidentLog sendTimeoutLog = new IncidentLog(LOG);
   final BodyBudget bodyBudget;
+  final AdaptiveGate adaptiveGate; // null: maxConcurrentRequests is the only, fixed, limit
   private final AtomicInteger inFlight = new AtomicInteger(); // admitted and not finished; <= maxConcurrentRequests
   private final AtomicInteger connectionSlots = new AtomicInteger(); // connections counted in; <= maxConnections
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet(); // each holds one slot
@@ -38,6 +40,9 @@ final class ServerState {
     this.settings = settings;
     this.router = router;
     this.bodyBudget = new BodyBudget(settings.maxBufferedBodyBytes());
+    this.adaptiveGate = settings.adaptiveConcurrency() == null ? null
+        : AdaptiveGate.create("http-server", settings.adaptiveConcurrency(), settings.maxConcurrentRequests(),
+            "maxConcurrentRequests");
   }
 
   static Logger log() {

@@ -1,0 +1,162 @@
+package dev.weft.http.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.future.Promise;
+import dev.weft.limit.AdaptiveLimit;
+import dev.weft.limit.LimitStats;
+import dev.weft.testing.Polling;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The server's admission under an adaptive limit: 503 beyond it, and a limit that finds the backend's capacity. */
+class AdaptiveConcurrencyTest {
+  private static AsyncRuntime runtime;
+  private static HttpClient client;
+  private HttpServer server;
+
+  @BeforeAll
+  static void startRuntime() {
+    runtime = AsyncRuntime.builder().name("adaptive-http").loops(2).build();
+    client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @AfterAll
+  static void stopRuntime() {
+    runtime.close();
+  }
+
+  @AfterEach
+  void stopServer() {
+    if (server != null) {
+      server.shutdown(Duration.ZERO).join();
+    }
+  }
+
+  private CompletableFuture<HttpResponse<String>> get(String path) {
+    return client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+  }
+
+  @Test
+  void requestsBeyondTheCurrentLimitGet503AndThePermitsComeBack() throws Exception {
+    AtomicInteger started = new AtomicInteger();
+    Promise<Response> release = runtime.nextLoop().newPromise();
+    server = HttpServer.builder(runtime)
+        .route("GET", "/hold", request -> {
+          started.incrementAndGet();
+          return release;
+        })
+        .maxConcurrentRequests(100)
+        .adaptiveConcurrency(AdaptiveLimit.vegas())
+        .start("127.0.0.1", 0).join();
+    assertThat(server.limitStats()).map(LimitStats::limit).as("the starting limit").hasValue(4);
+    List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      held.add(get("/hold"));
+    }
+    Polling.await("4 requests in their handler", Duration.ofSeconds(5), () -> started.get() == 4);
+
+    HttpResponse<String> fifth = get("/hold").get(10, TimeUnit.SECONDS);
+
+    assertThat(fifth.statusCode()).as("beyond the adaptive limit, far below maxConcurrentRequests").isEqualTo(503);
+    assertThat(fifth.headers().firstValue("retry-after")).isPresent();
+    assertThat(started).as("handler calls").hasValue(4);
+    assertThat(server.metrics().rejected()).isEqualTo(1);
+    assertThat(server.limitStats().orElseThrow().inFlight()).isEqualTo(4);
+    release.complete(Response.text("done"));
+    for (CompletableFuture<HttpResponse<String>> response : held) {
+      assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    Polling.await("no adaptive permit held", Duration.ofSeconds(5),
+        () -> server.limitStats().orElseThrow().inFlight() == 0 && server.metrics().inFlight() == 0,
+        () -> server.limitStats());
+  }
+
+  @Test
+  void theLimitSettlesNearTheCapacityOfABlockingBackend() throws Exception {
+    Semaphore capacity = new Semaphore(4);
+    server = HttpServer.builder(runtime)
+        .routeBlocking("GET", "/work", request -> {
+          capacity.acquire();
+          try {
+            Thread.sleep(20);
+          } finally {
+            capacity.release();
+          }
+          return Response.text("ok");
+        })
+        .maxConcurrentRequests(64)
+        .adaptiveConcurrency(AdaptiveLimit.vegas().window(Duration.ofMillis(50)))
+        .start("127.0.0.1", 0).join();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger ok = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    List<Thread> callers = new ArrayList<>();
+    for (int i = 0; i < 12; i++) { // closed loop, 3x the capacity
+      Thread caller = new Thread(() -> {
+        while (!stop.get()) {
+          try {
+            int status = get("/work").get(10, TimeUnit.SECONDS).statusCode();
+            (status == 200 ? ok : refused).incrementAndGet();
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        }
+      }, "adaptive-http-caller-" + i);
+      callers.add(caller);
+      caller.start();
+    }
+    Thread.sleep(2_000); // the run's length, not a wait for something: it is bounded by it
+    int[] limits = new int[20]; // then the limit every 100 ms for 2 s: its median, as one look may meet a stall
+    for (int i = 0; i < limits.length; i++) {
+      Thread.sleep(100);
+      limits[i] = server.limitStats().orElseThrow().limit();
+    }
+    java.util.Arrays.sort(limits);
+    LimitStats during = server.limitStats().orElseThrow();
+    stop.set(true);
+    for (Thread caller : callers) {
+      caller.join(10_000);
+    }
+    assertThat(limits[limits.length / 2]).as("median limit over the last 2 s of 4 against capacity 4 (ceiling 64; "
+        + "HTTP on a shared machine is noisy); now %s", during).isBetween(3, 12);
+    assertThat(during.noLoadLatency()).as("no-load latency of a 20 ms backend: %s", during)
+        .isBetween(Duration.ofMillis(20), Duration.ofMillis(60));
+    assertThat(ok.get()).as("requests served").isGreaterThan(100);
+    assertThat(refused.get()).as("requests refused: the excess load").isPositive();
+    Polling.await("no adaptive permit held", Duration.ofSeconds(5),
+        () -> server.limitStats().orElseThrow().inFlight() == 0, () -> server.limitStats());
+  }
+
+  @Test
+  void aCeilingAboveMaxConcurrentRequestsIsRefused() {
+    assertThatThrownBy(() -> HttpServer.builder(runtime).maxConcurrentRequests(10)
+        .adaptiveConcurrency(AdaptiveLimit.vegas().ceiling(11)).start("127.0.0.1", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ceiling (11) must not exceed maxConcurrentRequests (10)");
+  }
+
+  @Test
+  void aServerWithoutOneHasNoLimitStats() {
+    server = HttpServer.builder(runtime).route("GET", "/", request -> null).start("127.0.0.1", 0).join();
+    assertThat(server.limitStats()).isEmpty();
+  }
+}
