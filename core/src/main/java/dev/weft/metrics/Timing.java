@@ -10,10 +10,10 @@ import java.time.Duration;
  *       and a sum, like Prometheus' {@code _count} and {@code _sum}): rates and averages over any
  *       period, and across instances, come from their differences.
  *   <li><b>Recent</b>: {@code recentCount}, {@code recentP50}, {@code recentP90}, {@code recentP99} and
- *       {@code recentMax} cover only the recent window: the last 60 s, kept as four 15 s slices
- *       (a snapshot covers 45 to 60 s of the past, plus whatever was recorded since the previous
- *       snapshot if that was taken longer ago). They show the last minute, not the whole run, and
- *       drop to zero when nothing happens.
+ *       {@code recentMax} cover only the recent window: the last minute, kept as four 15 s slices
+ *       by the time each value was recorded (a snapshot covers 45 to 60 s of the past, however
+ *       often snapshots are taken). They show the last minute, not the whole run, and drop to
+ *       zero when nothing happens.
  * </ul>
  *
  * <p>Percentiles are exact to two significant digits (HdrHistogram); {@code total} is exact.

@@ -19,8 +19,8 @@ final class AdapterMetrics {
   private final TimingRecorder queueWait = new TimingRecorder();
   private final TimingRecorder runTime = new TimingRecorder();
 
-  void started(long queueWaitNanos) {
-    queueWait.record(queueWaitNanos);
+  void started(long queueWaitNanos, long startedAt) {
+    queueWait.record(queueWaitNanos, startedAt);
     int now = active.incrementAndGet();
     int peak;
     while (now > (peak = peakActive.get()) && !peakActive.compareAndSet(peak, now)) {
@@ -28,9 +28,9 @@ final class AdapterMetrics {
     }
   }
 
-  void finished(long runNanos) {
+  void finished(long runNanos, long now) {
     active.decrementAndGet();
-    runTime.record(runNanos);
+    runTime.record(runNanos, now);
   }
 
   int active() {

@@ -222,7 +222,7 @@ final class CallTask<T> implements Runnable {
       return false;
     }
     startedAt = System.nanoTime();
-    owner.metrics.started(startedAt - enqueuedAt);
+    owner.metrics.started(startedAt - enqueuedAt, startedAt);
     return true;
   }
 
@@ -245,7 +245,8 @@ final class CallTask<T> implements Runnable {
       state = DONE;
       Thread.interrupted(); // the canceller's interrupt for this call must not reach the next one
     }
-    owner.metrics.finished(System.nanoTime() - startedAt);
+    long finishedAt = System.nanoTime();
+    owner.metrics.finished(finishedAt - startedAt, finishedAt);
     owner.released(this); // before the promise: see Overview
     if (failure == null) {
       if (promise.complete(value)) {

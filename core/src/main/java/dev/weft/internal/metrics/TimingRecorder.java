@@ -4,25 +4,30 @@ import dev.weft.internal.ForWeftModules;
 import dev.weft.metrics.Timing;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.HdrHistogram.AtomicHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /*
- * Overview: writers (any thread, often a loop or a worker on a call's path) add to two LongAdders
- * and to an HdrHistogram Recorder: no lock, no allocation once the Recorder's histograms have
- * grown to the values seen. Readers (snapshot(), synchronized among themselves only) swap the
- * Recorder's interval histogram out (Recorder's writer-reader phaser: writers never wait) and add
- * it to the slice of the current 15 s period; a slice whose period is more than SLICES periods old
- * is cleared before it is reused. The recent window is the union of the slices still current.
+ * Overview: time is cut into 15 s periods; a ring of SLICES + 1 slots holds one AtomicHistogram
+ * each, tagged with the period it holds. A writer (any thread, often a loop or a worker on a
+ * call's path) adds to two LongAdders, finds the slot of the current period (period mod ring
+ * size), and records into its histogram: one volatile read and two atomic increments, no lock.
+ * The first writer to reach a slot whose tag is an older period claims it: CAS of the tag to
+ * CLEARING, reset of the histogram, then the tag set to the new period. The recent window is the
+ * union of the slots tagged with one of the last SLICES periods (the current one included), so a
+ * snapshot covers 45 to 60 s of the past. The ring has one slot more than the window, so a slot is
+ * reused only a whole period after it left the window.
  *
- * What is recorded between two snapshots lands in the slice of the second one: with snapshots at
- * least every 15 s (a scrape, the JFR event, the watchdog) the window is exact to a slice; with
- * rarer ones it stretches back to the previous snapshot. Timing's javadoc says so.
+ * The one imprecision, accepted for a lock-free path: values recorded by other writers while a
+ * slot is being claimed (a reset of a few microseconds, once per 15 s) are left out of the window;
+ * they are not waited for. Counts and sums (the LongAdders) are exact.
  *
- * Memory: the histograms resize to the largest value seen (about 20 KB each for values up to a
- * second at two significant digits); seven per recorder.
+ * Why not HdrHistogram's Recorder: its writer-reader phaser costs two contended atomic increments
+ * per value on top of the histogram's own (ConcurrentHistogram's phaser too); measured at about
+ * 3x the cost of an AtomicHistogram per value (TimingRecorderBenchmark).
  */
 
 /** Counts, sums and a recent-window histogram of one timed quantity; see {@link Timing}. */
@@ -32,18 +37,18 @@ public final class TimingRecorder {
   public static final Duration SLICE = Duration.ofSeconds(15);
   /** Slices in the recent window. */
   public static final int SLICES = 4;
+  private static final int RING = SLICES + 1;
   private static final long SLICE_NANOS = SLICE.toNanos();
   private static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
   private static final int DIGITS = 2;
+  private static final long CLEARING = Long.MIN_VALUE; // a slot's tag while its claimer resets it
 
   private final LongAdder count = new LongAdder();
   private final LongAdder totalNanos = new LongAdder();
-  private final Recorder recorder = new Recorder(DIGITS); // auto-resizing
   private final LongSupplier nanoClock;
-  private final Histogram[] slices = new Histogram[SLICES]; // guarded by this
-  private final long[] slicePeriods = new long[SLICES]; // guarded by this: the period each slice holds
-  private final Histogram window = new Histogram(DIGITS); // guarded by this: scratch for the union
-  private Histogram interval; // guarded by this: recycled by the Recorder
+  private final AtomicHistogram[] slots = new AtomicHistogram[RING];
+  private final AtomicLong[] slotPeriods = new AtomicLong[RING]; // the period each slot holds
+  private final Histogram window = new Histogram(HIGHEST_NANOS, DIGITS); // guarded by this: scratch
 
   /** A recorder on {@link System#nanoTime()}. */
   public TimingRecorder() {
@@ -57,23 +62,63 @@ public final class TimingRecorder {
    */
   public TimingRecorder(LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
-    for (int i = 0; i < SLICES; i++) {
-      slices[i] = new Histogram(DIGITS);
-      slicePeriods[i] = Long.MIN_VALUE;
+    long now = period(nanoClock.getAsLong());
+    for (int i = 0; i < RING; i++) {
+      slots[i] = new AtomicHistogram(HIGHEST_NANOS, DIGITS);
+      slotPeriods[i] = new AtomicLong(now - RING); // out of the window
     }
+    slotPeriods[(int) Math.floorMod(now, (long) RING)].set(now); // empty already: no claim needed
+
   }
 
   /**
-   * Records one value. Any thread; lock-free; negative values count as zero, values above an hour
-   * as an hour in the histogram (the total keeps them whole).
+   * Records one value now. Any thread; lock-free; negative values count as zero, values above an
+   * hour as an hour in the histogram (the total keeps them whole).
    *
    * @param nanos the value
    */
   public void record(long nanos) {
+    record(nanos, nanoClock.getAsLong());
+  }
+
+  /**
+   * Records one value, at a time the caller read from the recorder's clock
+   * ({@link System#nanoTime()} unless a test gave another), saving a clock read on a hot path.
+   *
+   * @param nanos the value
+   * @param now the clock's time, e.g. the end of the call whose duration {@code nanos} is
+   */
+  public void record(long nanos, long now) {
     long value = Math.max(0, nanos);
     count.increment();
     totalNanos.add(value);
-    recorder.recordValue(Math.min(value, HIGHEST_NANOS));
+    AtomicHistogram slot = slotFor(period(now));
+    if (slot != null) {
+      slot.recordValue(Math.min(value, HIGHEST_NANOS));
+    }
+  }
+
+  private static long period(long nanoTime) {
+    return Math.floorDiv(nanoTime, SLICE_NANOS);
+  }
+
+  /**
+   * The slot of {@code period}, claimed and cleared if it still holds an older one; null while
+   * another thread clears it (see Overview).
+   */
+  private AtomicHistogram slotFor(long period) {
+    int index = (int) Math.floorMod(period, (long) RING);
+    AtomicLong tag = slotPeriods[index];
+    long held = tag.get();
+    if (held == period) {
+      return slots[index];
+    }
+    if (held == CLEARING || held > period || !tag.compareAndSet(held, CLEARING)) {
+      return null; // being cleared, or this writer's period has passed: left out of the window
+    }
+    slots[index].reset();
+    tag.set(period);
+    return slots[index];
   }
 
   /**
@@ -103,18 +148,12 @@ public final class TimingRecorder {
   public synchronized Timing snapshot() {
     long total = totalNanos.sum();
     long all = count.sum();
-    long period = Math.floorDiv(nanoClock.getAsLong(), SLICE_NANOS);
-    interval = recorder.getIntervalHistogram(interval);
-    int index = (int) Math.floorMod(period, (long) SLICES);
-    if (slicePeriods[index] != period) {
-      slices[index].reset();
-      slicePeriods[index] = period;
-    }
-    slices[index].add(interval);
+    long period = period(nanoClock.getAsLong());
     window.reset();
-    for (int i = 0; i < SLICES; i++) {
-      if (slicePeriods[i] != Long.MIN_VALUE && period - slicePeriods[i] < SLICES) {
-        window.add(slices[i]);
+    for (int i = 0; i < RING; i++) {
+      long held = slotPeriods[i].get();
+      if (held != CLEARING && held <= period && period - held < SLICES) {
+        window.add(slots[i]);
       }
     }
     long recent = window.getTotalCount();

@@ -64,8 +64,9 @@ public final class LoopHealth implements Runnable {
     if (postedAt == 0) {
       return;
     }
-    long lagNanos = Math.max(0, System.nanoTime() - postedAt);
-    lag.record(lagNanos);
+    long now = System.nanoTime();
+    long lagNanos = Math.max(0, now - postedAt);
+    lag.record(lagNanos, now);
     lastLagNanos = lagNanos;
     pingPostedAt = 0;
   }

@@ -427,7 +427,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     stopSendWatch();
     releaseAdmission();
     if (written) {
-      server.metrics.responded(status, System.nanoTime() - startNanos,
+      long now = System.nanoTime();
+      server.metrics.responded(status, now - startNanos, now,
           match != null && match.route != null ? match.route.metrics() : null);
     } else {
       server.metrics.aborted();

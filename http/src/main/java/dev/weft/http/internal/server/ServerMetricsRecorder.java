@@ -20,14 +20,15 @@ final class ServerMetricsRecorder {
   /**
    * A response was written.
    *
+   * @param now when it was written, from {@code System.nanoTime()}
    * @param route the route that served it, or null (no route matched, or the request was refused before routing)
    */
-  void responded(int status, long nanos, RouteRecorder route) {
+  void responded(int status, long nanos, long now, RouteRecorder route) {
     count(byClass, status);
-    latency.record(nanos);
+    latency.record(nanos, now);
     if (route != null) {
       count(route.byClass, status);
-      route.latency.record(nanos);
+      route.latency.record(nanos, now);
     }
   }
 
