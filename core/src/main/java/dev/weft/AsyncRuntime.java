@@ -99,8 +99,11 @@ public interface AsyncRuntime extends AutoCloseable {
   BlockingAdapter adapter(String name);
 
   /**
-   * A snapshot of the runtime's metrics: per loop, tasks run, loop lag percentiles and blocked
-   * incidents; per adapter, its counters, gauges and latency percentiles. Cheap enough to call every second.
+   * A snapshot of the runtime's metrics: per loop, tasks run, loop lag and blocked incidents; per
+   * adapter (a JDBC bridge's shows the bridge whole), its counters, gauges and latencies; failures
+   * reported as unhandled. Counters and sums cover the time since start, percentiles the last
+   * minute ({@link dev.weft.metrics.Timing}). Cheap enough to call every second; to export, bind
+   * {@code dev.weft.micrometer.AsyncRuntimeMeters} to a Micrometer registry.
    *
    * @return a new snapshot
    */

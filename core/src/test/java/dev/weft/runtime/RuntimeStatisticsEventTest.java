@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.Configuration;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,27 @@ class RuntimeStatisticsEventTest {
       assertThat(dao).as("an AdapterStatistics event for 'dao'").isNotNull();
       assertThat(dao.getLong("completed")).as("completed calls of 'dao'").isEqualTo(3);
       assertThat(dao.getString("kind")).as("kind").isEqualTo("bounded-pool");
+    }
+  }
+
+  /** The JDK's own settings do not list Weft's events; they are on by default all the same, every second. */
+  @Test
+  void aRecordingWithTheJdksDefaultSettingsHasTheEvents() throws Exception {
+    String name = RuntimeTestSupport.uniqueName("jfr-default");
+    BlockingQueue<RecordedEvent> runtimeEvents = new ArrayBlockingQueue<>(1000);
+    try (AsyncRuntime runtime = AsyncRuntime.builder().name(name).loops(1).build();
+         RecordingStream stream = new RecordingStream(Configuration.getConfiguration("default"))) {
+      stream.onEvent("dev.weft.RuntimeStatistics", event -> {
+        if (name.equals(event.getString("runtime"))) {
+          runtimeEvents.offer(event);
+        }
+      });
+      stream.startAsync();
+
+      RecordedEvent event = runtimeEvents.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+      assertThat(event).as("a RuntimeStatistics event under the JDK's default settings").isNotNull();
+      assertThat(event.getInt("loops")).as("loops").isEqualTo(runtime.loops().size());
     }
   }
 }

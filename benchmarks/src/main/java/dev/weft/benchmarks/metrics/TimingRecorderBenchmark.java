@@ -5,6 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.AtomicHistogram;
+import org.HdrHistogram.Recorder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,8 +24,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Rows: {@code atomicHistogram}, the cumulative {@code AtomicHistogram} adapters used before
  * (the baseline); {@code timingRecorder}, {@code TimingRecorder.record} (two {@code LongAdder}s
- * and an HdrHistogram {@code Recorder}); {@code longAdder}, one {@code LongAdder}, the floor of
- * any shared counter. Read the ratio of {@code timingRecorder} to {@code atomicHistogram}.
+ * and the current slice's {@code AtomicHistogram}, reading the clock to find the slice);
+ * {@code timingRecorderGivenTime}, the same with the time given (plus one clock read of the
+ * benchmark's, as Weft's paths read it anyway to time the call); {@code nanoTime}, one clock read;
+ * {@code hdrRecorder}, HdrHistogram's {@code Recorder} alone, the other way to keep a recent
+ * window; {@code longAdder}, one {@code LongAdder}, the floor of any shared counter. Read the ratio of
+ * {@code timingRecorder} to {@code atomicHistogram}, and mind the clock's cost on this machine.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,6 +42,7 @@ public class TimingRecorderBenchmark {
   private final AtomicHistogram histogram = new AtomicHistogram(TimeUnit.HOURS.toNanos(1), 2);
   private final TimingRecorder recorder = new TimingRecorder();
   private final LongAdder adder = new LongAdder();
+  private final Recorder hdrRecorder = new Recorder(2);
 
   private static long value() {
     return 1_000 + ThreadLocalRandom.current().nextInt(1_000_000); // 1 us to 1 ms
@@ -48,10 +54,31 @@ public class TimingRecorderBenchmark {
     histogram.recordValue(value());
   }
 
-  /** Counts, sum and the recent window. */
+  /** Counts, sum and the recent window, reading the clock. */
   @Benchmark
   public void timingRecorder() {
     recorder.record(value());
+  }
+
+  /**
+   * The same given the time, as on Weft's paths, which read the clock anyway to time the call
+   * (the clock is read here too, outside the recorder: compare with {@code nanoTime}).
+   */
+  @Benchmark
+  public void timingRecorderGivenTime() {
+    recorder.record(value(), System.nanoTime());
+  }
+
+  /** What one clock read costs here: the difference between the two rows above. */
+  @Benchmark
+  public long nanoTime() {
+    return System.nanoTime() + value();
+  }
+
+  /** HdrHistogram's Recorder alone: what a recent window built on it pays per value, before counts and sums. */
+  @Benchmark
+  public void hdrRecorder() {
+    hdrRecorder.recordValue(value());
   }
 
   /** The floor: one shared counter. */

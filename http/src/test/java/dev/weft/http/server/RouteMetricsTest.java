@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Future;
 import dev.weft.http.client.HttpClientMetrics;
+import dev.weft.http.micrometer.HttpClientMeters;
 import dev.weft.metrics.Timing;
 import dev.weft.testing.Polling;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,15 @@ class RouteMetricsTest {
       assertThat(latency.recentCount()).as("responses of the last minute").isEqualTo(4);
       assertThat(latency.total()).as("summed latency").isGreaterThanOrEqualTo(latency.recentMax());
       assertThat(metrics.latencyP99()).as("latencyP99 is the recent window's").isEqualTo(latency.recentP99());
+
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      new HttpClientMeters(client, "users", List.of(origin, "http://unused.example:80")).bindTo(registry);
+      assertThat(registry.get("weft.http.client.requests").tags("client", "users", "origin", origin).functionTimer()
+          .count()).as("requests timer count").isEqualTo(4);
+      assertThat(registry.get("weft.http.client.connections.opened").tags("origin", origin).functionCounter().count())
+          .as("connections opened (no request since the snapshot)").isEqualTo(metrics.connectionsOpened()).isPositive();
+      assertThat(registry.get("weft.http.client.requests").tags("origin", "http://unused.example:80")
+          .functionTimer().count()).as("an origin not used yet reads as zero").isZero();
     }
   }
 }
