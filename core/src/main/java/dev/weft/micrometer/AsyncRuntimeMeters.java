@@ -2,6 +2,7 @@ package dev.weft.micrometer;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.blocking.AdapterStats;
+import dev.weft.blocking.BlockingAdapter;
 import dev.weft.internal.metrics.SnapshotCache;
 import dev.weft.metrics.LoopMetrics;
 import dev.weft.metrics.RuntimeMetrics;
@@ -40,7 +41,8 @@ import java.util.function.ToDoubleFunction;
  *       {@code weft.adapter.active}, {@code weft.adapter.queued}, {@code weft.adapter.threads},
  *       {@code weft.adapter.max.concurrency}, {@code weft.adapter.max.queue} (gauges),
  *       {@code weft.adapter.queue.wait} and {@code weft.adapter.run.time} (timers), their
- *       {@code .recent} gauges.
+ *       {@code .recent} gauges. An adapter built with an adaptive limit also gets
+ *       {@link LimitMeters}' {@code weft.limit.*} meters with the same tags.
  *   <li>{@code weft.unhandled.failures} (counter): failures handed to the unhandled-failure handler.
  * </ul>
  *
@@ -77,6 +79,8 @@ public final class AsyncRuntimeMeters implements MeterBinder {
     for (AdapterStats adapter : now.adapters()) {
       String name = adapter.name();
       bindAdapter(registry, runtimeTags.and("adapter", name), metrics -> adapterNamed(metrics, name));
+      BlockingAdapter bound = runtime.adapter(name);
+      LimitMeters.bind(registry, runtimeTags.and("adapter", name), bound::limitStats); // if it has an adaptive limit
     }
     FunctionCounter.builder("weft.unhandled.failures", snapshot, cache -> cache.get().unhandledFailures())
         .description("failures handed to the runtime's unhandled-failure handler").tags(runtimeTags)

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.weft.AsyncRuntime;
 import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
+import dev.weft.limit.AdaptiveLimit;
+import dev.weft.limit.LimitStats;
 import dev.weft.testing.Polling;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,6 +66,28 @@ class AsyncRuntimeMetersTest {
         () -> registry.get("weft.loop.lag").tags("loop", "meters-loop-0").functionTimer().count() > 0);
     assertThat(registry.get("weft.loop.tasks").tags("loop", "meters-loop-0").functionCounter().count())
         .as("tasks run").isPositive();
+  }
+
+  @Test
+  void anAdapterWithAnAdaptiveLimitShowsTheLimitAndAFixedOneDoesNot() {
+    try (AsyncRuntime limited = AsyncRuntime.builder().name("limited").loops(1)
+        .bulkhead(Adapters.boundedPool("legacy").maxThreads(16).maxQueue(4)
+            .adaptiveLimit(AdaptiveLimit.vegas().floor(2)))
+        .bulkhead(Adapters.boundedPool("fixed").maxThreads(2))
+        .build()) {
+      new AsyncRuntimeMeters(limited).bindTo(registry);
+      LimitStats stats = limited.adapter("legacy").limitStats().orElseThrow();
+
+      assertThat(registry.get("weft.limit.current").tags("adapter", "legacy").gauge().value())
+          .as("the limit now").isEqualTo(stats.limit());
+      assertThat(registry.get("weft.limit.floor").tags("adapter", "legacy").gauge().value()).isEqualTo(2);
+      assertThat(registry.get("weft.limit.ceiling").tags("adapter", "legacy").gauge().value())
+          .as("the ceiling is maxThreads").isEqualTo(16);
+      assertThat(registry.get("weft.limit.changes").tags("adapter", "legacy", "direction", "increase")
+          .functionCounter().count()).isEqualTo(stats.increases());
+      assertThat(registry.find("weft.limit.current").tags("adapter", "fixed").gauge())
+          .as("a fixed bulkhead has no limit meters").isNull();
+    }
   }
 
   private double counter(String outcome) {

@@ -6,6 +6,7 @@ import dev.weft.internal.metrics.SnapshotCache;
 import dev.weft.metrics.Timing;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
+import dev.weft.micrometer.LimitMeters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -41,6 +42,8 @@ import java.util.function.ToLongFunction;
  *       {@code .send.timed.out}, {@code .connections.refused} (counters), and
  *       {@code weft.http.server.in.flight}, {@code weft.http.server.connections} (gauges), as
  *       {@link HttpServerMetrics} describes them.
+ *   <li>With {@code adaptiveConcurrency}: {@link LimitMeters}' {@code weft.limit.*} meters, tagged
+ *       {@code server}.
  * </ul>
  *
  * <p>Thread-safe; the registry may read from any thread.
@@ -109,6 +112,7 @@ public final class HttpServerMeters implements MeterBinder {
         .description("requests admitted and not yet answered").tags(serverTag).register(registry);
     Gauge.builder("weft.http.server.connections", snapshot, cache -> cache.get().openConnections())
         .description("connections open now").tags(serverTag).register(registry);
+    LimitMeters.bind(registry, serverTag, server::limitStats); // with adaptiveConcurrency only
   }
 
   private void requests(MeterRegistry registry, Tags tags, Function<HttpServerMetrics, Timing> latency) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.future.Promise;
+import dev.weft.http.micrometer.HttpServerMeters;
 import dev.weft.limit.AdaptiveLimit;
 import dev.weft.limit.LimitStats;
 import dev.weft.testing.Polling;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +55,23 @@ class AdaptiveConcurrencyTest {
   private CompletableFuture<HttpResponse<String>> get(String path) {
     return client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
         .timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+  }
+
+  @Test
+  void theLimitIsExportedThroughMicrometerWithTheServersMeters() {
+    server = HttpServer.builder(runtime)
+        .route("GET", "/ok", request -> dev.weft.future.Future.succeeded(Response.text("ok")))
+        .maxConcurrentRequests(50)
+        .adaptiveConcurrency(AdaptiveLimit.vegas().floor(3))
+        .start("127.0.0.1", 0).join();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new HttpServerMeters(server, "api").bindTo(registry);
+
+    assertThat(registry.get("weft.limit.current").tags("server", "api").gauge().value()).as("the limit now")
+        .isEqualTo(server.limitStats().orElseThrow().limit());
+    assertThat(registry.get("weft.limit.floor").tags("server", "api").gauge().value()).isEqualTo(3);
+    assertThat(registry.get("weft.limit.ceiling").tags("server", "api").gauge().value())
+        .as("the ceiling is maxConcurrentRequests").isEqualTo(50);
   }
 
   @Test
