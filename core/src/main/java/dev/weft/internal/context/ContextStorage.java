@@ -11,6 +11,13 @@ import io.netty.util.concurrent.FastThreadLocal;
 public final class ContextStorage {
   private static final FastThreadLocal<Context> CURRENT = new FastThreadLocal<>();
   private static volatile ScopeAccess scopeAccess; // set by Context's initializer
+  /*
+   * Whether any thread ever made a context current. Plain, on purpose: a thread only ever reads its
+   * own slot of CURRENT, and a thread that filled its slot wrote this flag before, in its own program
+   * order, so it cannot read false; another thread's stale false only means its own slot is empty,
+   * which is true. Lets code that never uses contexts skip the thread-local entirely.
+   */
+  private static boolean everSet;
 
   private ContextStorage() {}
 
@@ -61,8 +68,21 @@ public final class ContextStorage {
    * @return the context to carry, or null
    */
   public static Context capture() {
+    if (!everSet) {
+      return null;
+    }
     Context current = CURRENT.getIfExists();
     return current == Context.root() ? null : current;
+  }
+
+  /**
+   * Whether no context was ever made current on the calling thread (nor, as far as it can tell,
+   * anywhere): then work registered with the root context can run without attaching one.
+   *
+   * @return true if the calling thread's context is certainly the root, as null
+   */
+  public static boolean neverSetHere() {
+    return !everSet;
   }
 
   /**
@@ -72,6 +92,13 @@ public final class ContextStorage {
    * @return the previous context, possibly null
    */
   public static Context attach(Context context) {
+    if (context != null) {
+      if (!everSet) {
+        everSet = true; // written once per thread at most: no shared cache line written per call
+      }
+    } else if (!everSet) {
+      return null;
+    }
     Context previous = CURRENT.getIfExists();
     if (previous != context) {
       CURRENT.set(context);
@@ -85,6 +112,9 @@ public final class ContextStorage {
    * @param previous the value {@code attach} returned
    */
   public static void restore(Context previous) {
+    if (previous == null && !everSet) {
+      return;
+    }
     if (CURRENT.getIfExists() != previous) {
       CURRENT.set(previous);
     }
