@@ -29,7 +29,9 @@ final class Catalog {
       Map.entry("weftTaskGroupPool", "Weft TaskGroup, bounded pool"),
       Map.entry("weftTaskGroupVirtual", "Weft TaskGroup, virtual threads"),
       Map.entry("completableFutureAllOf", "CompletableFuture.allOf"),
-      Map.entry("structuredTaskScope", "StructuredTaskScope"));
+      Map.entry("structuredTaskScope", "StructuredTaskScope"),
+      Map.entry("kotlinCoroutines", "Kotlin withContext(Dispatchers.IO)"),
+      Map.entry("kotlinCoroutineScope", "Kotlin coroutineScope + async"));
 
   private Catalog() {}
 
@@ -113,9 +115,10 @@ final class Catalog {
       case "AdapterThroughputBenchmark":
         return ADAPTER_ROWS;
       case "ForkJoinAsyncBenchmark":
-        return List.of("weftTaskGroup", "completableFutureAllOf");
+        return List.of("weftTaskGroup", "completableFutureAllOf", "kotlinCoroutineScope");
       case "ForkJoinBlockingBenchmark":
-        return List.of("weftTaskGroupPool", "weftTaskGroupVirtual", "completableFutureAllOf", "structuredTaskScope");
+        return List.of("weftTaskGroupPool", "weftTaskGroupVirtual", "completableFutureAllOf", "structuredTaskScope",
+            "kotlinCoroutineScope");
       case "JdbcBridgeBenchmark":
         return List.of("weft", "jdbc");
       case "HttpClientThroughputBenchmark":
@@ -174,6 +177,12 @@ final class Catalog {
     }
     if (benchmark.equals("HttpClientThroughputBenchmark") && key.equals("weft")) {
       return "thread counts per row: the log's \"# threads of row\" lines";
+    }
+    if (key.equals("kotlinCoroutineScope") && benchmark.equals("ForkJoinAsyncBenchmark")) {
+      return "each async dispatched on the loop (Kotlin's default start)";
+    }
+    if (key.equals("kotlinCoroutineScope")) {
+      return "async(Dispatchers.IO) per child";
     }
     if (key.equals("structuredTaskScope")) {
       return "runs on the JMH thread, blocking in join(); no loop";
