@@ -346,10 +346,10 @@ public final class DefaultPromise<T> extends Completion implements Promise<T>, R
       return false;
     }
     try {
-      if (consumesFailure) {
-        markObserved();
-      }
       Object raw = result;
+      if (consumesFailure && raw instanceof Failure) {
+        markObserved(); // a success needs no mark: no failure can come any more
+      }
       if (raw instanceof Failure) {
         callback.accept(null, ((Failure) raw).cause);
       } else {

@@ -387,7 +387,6 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
           otherFailures.add(failure);
           break;
         case SUPERVISE:
-          child.supervisedFailure = failure;
           if (supervisedFailures == null) {
             supervisedFailures = new ArrayList<>();
           }
@@ -599,7 +598,6 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     boolean futureDone; // for a link: the nested group has settled
     boolean abandoned;
     ScheduledFuture<?> abandonTimer; // a blocking child cancelled while its call runs, until it stops
-    Throwable supervisedFailure;
 
     Child(DefaultTaskGroup<?> group, Future<?> future, boolean isBody) {
       this.group = group;
