@@ -30,6 +30,8 @@ final class Catalog {
       Map.entry("weftTaskGroupVirtual", "Weft TaskGroup, virtual threads"),
       Map.entry("completableFutureAllOf", "CompletableFuture.allOf"),
       Map.entry("structuredTaskScope", "StructuredTaskScope"),
+      Map.entry("weftObserved", "Weft, a failure callback registered first"),
+      Map.entry("weftUnobserved", "Weft, nobody registered (Cleaner watch)"),
       Map.entry("kotlinCoroutines", "Kotlin withContext(Dispatchers.IO)"),
       Map.entry("kotlinCoroutineScope", "Kotlin coroutineScope + async"));
 
@@ -52,6 +54,8 @@ final class Catalog {
         return "Future: all of 100";
       case "CallbacksBenchmark":
         return "Future: completion with callbacks";
+      case "FailureBenchmark":
+        return "Future: failing a future (the unobserved-failure watch)";
       case "ForkJoinAsyncBenchmark":
         return "Task group: fork/join of completed children";
       case "ForkJoinBlockingBenchmark":
@@ -81,6 +85,8 @@ final class Catalog {
         return "ns per all-of";
       case "CallbacksBenchmark":
         return "ns per completion";
+      case "FailureBenchmark":
+        return "ns per failure";
       case "ForkJoinAsyncBenchmark":
       case "ForkJoinBlockingBenchmark":
         return "ns per child";
@@ -121,6 +127,8 @@ final class Catalog {
             "kotlinCoroutineScope");
       case "JdbcBridgeBenchmark":
         return List.of("weft", "jdbc");
+      case "FailureBenchmark":
+        return List.of("weftObserved", "weftUnobserved", "completableFuture");
       case "HttpClientThroughputBenchmark":
         return List.of("weft", "jdk", "jdkFixedPool");
       default:
@@ -213,6 +221,9 @@ final class Catalog {
         return value.equals("noop") ? "no-op call" : value.equals("park100us") ? "100 µs sleeping call" : value;
       case "children":
         return value + " children";
+      case "source":
+        return value.equals("pending") ? "chained on a pending future, then completed"
+            : value.equals("completed") ? "chained on a completed future" : value;
       case "callbacks":
         return value + (value.equals("1") ? " callback" : " callbacks");
       case "prewarmSeconds":
