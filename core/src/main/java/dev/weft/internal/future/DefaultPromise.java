@@ -68,7 +68,9 @@ import java.util.function.Function;
  * promise took two). A derived promise sits in one stack at a time: its source's, then, for
  * flatMap and friends whose inner future is still pending, the inner's (kind becomes RELAY; the
  * drain has cleared `next` before firing). An inner future that is already complete is adopted
- * at once (no node, no cancel hook). A non-cancel completion never runs cancel hooks, so it only
+ * at once (no node, no cancel hook). On a source that has succeeded and drained, a step called on
+ * the home loop runs at once and returns a promise born complete (derive's fast path): what the
+ * node would have done next, without the node and without an atomic operation. A non-cancel completion never runs cancel hooks, so it only
  * drops them (a release store, no atomic swap); a hook that races in is lost harmlessly.
  */
 
@@ -523,8 +525,48 @@ public final class DefaultPromise<T> extends Completion implements Promise<T>, R
 
   /** A derived promise of {@code kind}, registered on this one as its own callback. */
   private <U> DefaultPromise<U> derive(byte kind, Object fn) {
+    // Fast path: a source that has succeeded and drained, on its home loop with room on the stack,
+    // is what a registered node would find next anyway: run the step now and hand back a promise
+    // born complete (no node, no atomic operation). Failures keep the ordinary path (the watch).
+    if (callbacks == DRAINED && kind != HANDLE && kind != TRANSFORM && kind != RECOVER_WITH
+        && !(result instanceof Failure) && LoopThread.tryEnterInline(home, MAX_INLINE_DEPTH)) {
+      try {
+        return stepOnSuccess(kind, fn, result);
+      } finally {
+        LoopThread.exitInline();
+      }
+    }
     DefaultPromise<U> target = new DefaultPromise<>(home, this, kind, fn);
     addCompletion(target, true);
+    return target;
+  }
+
+  /** The derive fast path: {@code raw} is this promise's successful result. */
+  @SuppressWarnings("unchecked")
+  private <U> DefaultPromise<U> stepOnSuccess(byte kind, Object fn, Object raw) {
+    if (kind == RECOVER || kind == RELAY) {
+      return new DefaultPromise<>(home, raw); // nothing to recover: the value as it is
+    }
+    Object made;
+    try {
+      made = ((Function<Object, Object>) fn).apply(Completions.value(raw));
+    } catch (Throwable failure) {
+      DefaultPromise<U> failed = new DefaultPromise<>(home);
+      failed.fail(failure);
+      return failed;
+    }
+    if (kind == MAP) {
+      return new DefaultPromise<>(home, made == null ? NULL_RESULT : made);
+    }
+    // FLAT_MAP: a succeeded inner future's value is adopted as is; else the ordinary follow
+    if (made instanceof DefaultPromise) {
+      Object innerRaw = ((DefaultPromise<?>) made).result;
+      if (innerRaw != null && !(innerRaw instanceof Failure)) {
+        return new DefaultPromise<>(home, innerRaw);
+      }
+    }
+    DefaultPromise<U> target = new DefaultPromise<>(home, null, RELAY, null);
+    target.followInner((Future<U>) made, "flatMap");
     return target;
   }
 
