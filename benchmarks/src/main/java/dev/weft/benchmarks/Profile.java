@@ -51,8 +51,8 @@ record Profile(String name, int forks, int warmupIterations, int warmupMillis, i
 
   static final Profile SMOKE = new Profile("smoke", 1, 0, 100, 1, 100,
       List.of("AdapterRoundTripBenchmark\\.", "MapChainBenchmark\\.",
-          "ForkJoinBlockingBenchmark\\.(weftTaskGroupPool|structuredTaskScope)", "HttpClientThroughputBenchmark\\."),
-      Map.of("impl", List.of("weftPool", "weftVirtual", "vertx", "threadPoolExecutor"), "work", List.of("noop"),
+          "ForkJoinBlockingBenchmark\\.(weftTaskGroupPool|structuredTaskScope|kotlinCoroutineScope)", "HttpClientThroughputBenchmark\\."),
+      Map.of("impl", List.of("weftPool", "weftVirtual", "vertx", "threadPoolExecutor", "kotlinCoroutines"), "work", List.of("noop"),
           "children", List.of("10"), "prewarmSeconds", List.of("0")),
       List.of("LoopHopBenchmark\\."), Map.of("loop", List.of("weft")), true);
 

@@ -62,9 +62,7 @@ public interface Future<T> {
    * @throws IllegalStateException if called off any loop while no runtime is open
    */
   static <T> Future<T> succeeded(T value) {
-    DefaultPromise<T> promise = DefaultPromise.homedHere();
-    promise.complete(value);
-    return promise;
+    return DefaultPromise.succeededHere(value);
   }
 
   /**

@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Test;
  * once the promise is done, sees the winning result, and never runs while the promise is pending;
  * that cancel hooks run exactly once when (and only when) {@code cancel()} won, and never for a
  * {@code fail(CancellationException)}; that a derived future ({@code map}) settles with its
- * source; that a failure a consumer registered for is never left watched as "unobserved" (the
+ * source, and a {@code flatMap} (a derived promise that, once its function ran, waits on the
+ * inner future as that future's callback, or adopts it when it is done) settles with the inner
+ * future, racing its completion; that a failure a consumer registered for is never left watched as "unobserved" (the
  * {@code observed}/{@code result} Dekker hand-shake); and that the promise's public state
  * ({@code isDone}, {@code isCancelled}, {@code isFailed}) is linearizable.
  *
@@ -158,6 +160,7 @@ class PromiseModelCheckTest {
    */
   public static final class PromiseModel {
     private static final String VALUE = "value";
+    private static final int INNER_VALUE = 7;
     private static final IllegalStateException FAILURE = new IllegalStateException("failed by the model");
 
     private final DefaultPromise<String> promise = new DefaultPromise<>(terminatedLoop);
@@ -167,6 +170,9 @@ class PromiseModelCheckTest {
     private final List<AtomicReference<String>> callbackSaw = new CopyOnWriteArrayList<>();
     private final List<AtomicInteger> hookRuns = new CopyOnWriteArrayList<>();
     private final List<Future<Integer>> derived = new CopyOnWriteArrayList<>();
+    /** What every flatMap's function returns: a second promise, completed by its own operation. */
+    private final DefaultPromise<Integer> inner = new DefaultPromise<>(terminatedLoop);
+    private final List<Future<Integer>> flatMapped = new CopyOnWriteArrayList<>();
     private volatile boolean consumerRegistered;
 
     @Operation
@@ -224,6 +230,18 @@ class PromiseModelCheckTest {
       derived.add(promise.map(String::length));
     }
 
+    /** A derived future that waits on its inner future as its own callback (RELAY), or adopts it. */
+    @Operation
+    public void flatMap() {
+      consumerRegistered = true;
+      flatMapped.add(promise.flatMap(value -> inner));
+    }
+
+    @Operation
+    public boolean completeInner() {
+      return inner.complete(INNER_VALUE);
+    }
+
     @Operation
     public boolean isDone() {
       return promise.isDone();
@@ -258,6 +276,14 @@ class PromiseModelCheckTest {
         check(mapped.isDone() == done, "a derived future is " + (mapped.isDone() ? "done" : "pending")
             + " while its source is " + (done ? "done" : "pending"));
         check(!done || mapped.isFailed() == promise.isFailed(), "a derived future's outcome differs from its source's");
+      }
+      for (Future<Integer> chained : flatMapped) {
+        boolean settles = done && (promise.isFailed() || inner.isDone());
+        check(chained.isDone() == settles, "a flatMapped future is " + (chained.isDone() ? "done" : "pending")
+            + " (source done: " + done + ", inner done: " + inner.isDone() + ")");
+        check(!settles || chained.isFailed() == promise.isFailed(), "a flatMapped future's outcome differs");
+        check(!settles || promise.isFailed() || chained.resultNow() == INNER_VALUE,
+            "a flatMapped future did not take its inner future's value");
       }
     }
 

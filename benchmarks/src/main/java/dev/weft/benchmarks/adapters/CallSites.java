@@ -45,10 +45,12 @@ public final class CallSites {
   public static final String VIRTUAL_THREAD_PER_TASK = "virtualThreadPerTask";
   /** Netty's {@code DefaultEventExecutorGroup}. */
   public static final String NETTY_GROUP = "nettyExecutorGroup";
+  /** Kotlin coroutines: {@code withContext(Dispatchers.IO)} from a single-threaded dispatcher. */
+  public static final String KOTLIN_COROUTINES = "kotlinCoroutines";
 
   /** Every implementation, in the table's order. */
   public static final List<String> ALL = List.of(WEFT_POOL, WEFT_POOL_NO_SPIN, WEFT_VIRTUAL, WEFT_DIRECT, VERTX, REACTOR,
-      COMPLETABLE_FUTURE, THREAD_POOL_EXECUTOR, VIRTUAL_THREAD_PER_TASK, NETTY_GROUP);
+      COMPLETABLE_FUTURE, THREAD_POOL_EXECUTOR, VIRTUAL_THREAD_PER_TASK, NETTY_GROUP, KOTLIN_COROUTINES);
 
   private CallSites() {}
 
@@ -93,6 +95,8 @@ public final class CallSites {
         return new ExecutorSite(JdkFeatures.newVirtualThreadPerTaskExecutor(), false, work);
       case NETTY_GROUP:
         return new NettyGroupSite(THREADS, callable);
+      case KOTLIN_COROUTINES:
+        return new KotlinCoroutineSite(callable);
       default:
         throw new IllegalArgumentException("unknown impl '" + impl + "'");
     }

@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,6 +28,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * an already-completed future of the value plus one ({@code Future.succeeded},
  * {@code CompletableFuture.completedFuture}), complete the promise, read the result. It measures
  * the composition machinery: each step allocates the inner future and relays it.
+ *
+ * <p>{@code source}: {@code pending} chains the steps on an incomplete future and then completes
+ * it; {@code completed} completes it first, so that each step runs as it is chained (the path of
+ * code that composes on results already there).
  *
  * <p>Set-up as in {@link MapChainBenchmark}: same loop thread, {@value #OPS} operations per
  * batch. Weft bounds the depth of inline callbacks (16), so a long enough chain finishes in a
@@ -52,12 +57,22 @@ public class FlatMapChainBenchmark {
   private static final Function<Integer, CompletableFuture<Integer>> CF_STEP =
       x -> CompletableFuture.completedFuture(x + 1);
 
+  /**
+   * {@code pending}: the steps are chained on an incomplete future, then it completes (callbacks
+   * registered first, the common case of a chain around work in progress); {@code completed}: the
+   * source has already completed, so each step runs as it is chained.
+   */
+  @Param({"pending", "completed"})
+  public String source;
+
   private LoopBatch batch;
+  private boolean completedFirst;
 
   /** Starts the loop. */
   @Setup
   public void start() {
     batch = new LoopBatch();
+    completedFirst = source.equals("completed");
   }
 
   /** Stops the loop. */
@@ -76,12 +91,15 @@ public class FlatMapChainBenchmark {
   public void weft(Blackhole blackhole) {
     batch.run(blackhole, on -> {
       for (int i = 0; i < OPS; i++) {
-        Promise<Integer> source = on.loop().newPromise();
-        Future<Integer> chain = source;
+        Promise<Integer> start = on.loop().newPromise();
+        if (completedFirst) {
+          start.complete(0);
+        }
+        Future<Integer> chain = start;
         for (int j = 0; j < LENGTH; j++) {
           chain = chain.flatMap(WEFT_STEP);
         }
-        source.complete(0);
+        start.complete(0); // a no-op when it has completed already
         on.consume(chain);
       }
     });
@@ -97,12 +115,15 @@ public class FlatMapChainBenchmark {
   public void completableFuture(Blackhole blackhole) {
     batch.run(blackhole, on -> {
       for (int i = 0; i < OPS; i++) {
-        CompletableFuture<Integer> source = new CompletableFuture<>();
-        CompletableFuture<Integer> chain = source;
+        CompletableFuture<Integer> start = new CompletableFuture<>();
+        if (completedFirst) {
+          start.complete(0);
+        }
+        CompletableFuture<Integer> chain = start;
         for (int j = 0; j < LENGTH; j++) {
           chain = chain.thenCompose(CF_STEP);
         }
-        source.complete(0);
+        start.complete(0); // a no-op when it has completed already
         on.consume(chain);
       }
     });

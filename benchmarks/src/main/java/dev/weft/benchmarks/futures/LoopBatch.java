@@ -1,6 +1,7 @@
 package dev.weft.benchmarks.futures;
 
 import dev.weft.AsyncRuntime;
+import dev.weft.AsyncRuntimeBuilder;
 import dev.weft.Loop;
 import dev.weft.benchmarks.adapters.BatchSignal;
 import dev.weft.future.Future;
@@ -33,7 +34,19 @@ final class LoopBatch implements BiConsumer<Object, Throwable> {
   private boolean bodyDone; // the body has returned
 
   LoopBatch() {
-    this.runtime = AsyncRuntime.builder().name("bench").loops(1).build();
+    this(false);
+  }
+
+  /**
+   * A batch runner whose runtime drops unhandled failures instead of logging them, if
+   * {@code quietFailures}: for benchmarks that leave failures unobserved on purpose.
+   */
+  LoopBatch(boolean quietFailures) {
+    AsyncRuntimeBuilder builder = AsyncRuntime.builder().name("bench").loops(1);
+    if (quietFailures) {
+      builder.unhandledFailureHandler((description, failure) -> { });
+    }
+    this.runtime = builder.build();
     this.loop = runtime.loops().get(0);
   }
 

@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,6 +28,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@value #LENGTH} increments onto it, complete it, read the chain's result. Callbacks are
  * registered before completion, the common case of a chain built around work in progress; values
  * stay within the {@code Integer} cache, so no boxing is counted.
+ *
+ * <p>{@code source}: {@code pending} chains the steps on an incomplete future and then completes
+ * it; {@code completed} completes it first, so that each step runs as it is chained (the path of
+ * code that composes on results already there).
  *
  * <p>Set-up: both sides run on the same Weft loop thread, {@value #OPS} operations per batch (one
  * loop task); the JMH thread pays one loop hop per batch ({@code LoopHopBenchmark}), i.e.
@@ -51,12 +56,22 @@ public class MapChainBenchmark {
 
   private static final Function<Integer, Integer> INCREMENT = x -> x + 1;
 
+  /**
+   * {@code pending}: the steps are chained on an incomplete future, then it completes (callbacks
+   * registered first, the common case of a chain around work in progress); {@code completed}: the
+   * source has already completed, so each step runs as it is chained.
+   */
+  @Param({"pending", "completed"})
+  public String source;
+
   private LoopBatch batch;
+  private boolean completedFirst;
 
   /** Starts the loop. */
   @Setup
   public void start() {
     batch = new LoopBatch();
+    completedFirst = source.equals("completed");
   }
 
   /** Stops the loop. */
@@ -75,12 +90,15 @@ public class MapChainBenchmark {
   public void weft(Blackhole blackhole) {
     batch.run(blackhole, on -> {
       for (int i = 0; i < OPS; i++) {
-        Promise<Integer> source = on.loop().newPromise();
-        Future<Integer> chain = source;
+        Promise<Integer> start = on.loop().newPromise();
+        if (completedFirst) {
+          start.complete(0);
+        }
+        Future<Integer> chain = start;
         for (int j = 0; j < LENGTH; j++) {
           chain = chain.map(INCREMENT);
         }
-        source.complete(0);
+        start.complete(0); // a no-op when it has completed already
         on.consume(chain);
       }
     });
@@ -96,12 +114,15 @@ public class MapChainBenchmark {
   public void completableFuture(Blackhole blackhole) {
     batch.run(blackhole, on -> {
       for (int i = 0; i < OPS; i++) {
-        CompletableFuture<Integer> source = new CompletableFuture<>();
-        CompletableFuture<Integer> chain = source;
+        CompletableFuture<Integer> start = new CompletableFuture<>();
+        if (completedFirst) {
+          start.complete(0);
+        }
+        CompletableFuture<Integer> chain = start;
         for (int j = 0; j < LENGTH; j++) {
           chain = chain.thenApply(INCREMENT);
         }
-        source.complete(0);
+        start.complete(0); // a no-op when it has completed already
         on.consume(chain);
       }
     });

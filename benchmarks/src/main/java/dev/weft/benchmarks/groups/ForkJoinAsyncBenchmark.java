@@ -1,7 +1,9 @@
 package dev.weft.benchmarks.groups;
 
+import dev.weft.benchmarks.kotlin.CoroutinePeer;
 import dev.weft.future.Future;
 import dev.weft.group.TaskGroup;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -27,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>One group: open a fail-fast {@code TaskGroup} on the loop, fork {@code children} children
  * that each return an already-completed future, and wait for the group's future. The baseline
  * creates {@code children} completed {@code CompletableFuture}s and combines them with
- * {@code allOf}. The group does more, by design: it tracks every child so that none outlives it,
+ * {@code allOf}; Kotlin's row runs {@code coroutineScope { async { result } x children }} on a
+ * single-threaded dispatcher made of the same loop (each {@code async} dispatched, Kotlin's default
+ * start), the structured peer a Kotlin service would write. The group does more, by design: it tracks every child so that none outlives it,
  * propagates failure and cancellation, and carries the context; this row says what that costs.
  *
  * <p>Set-up: both on one Weft loop, groups one after another; {@value #CHILDREN_PER_INVOCATION}
@@ -49,6 +53,7 @@ public class ForkJoinAsyncBenchmark {
 
   private static final Object RESULT = new Object();
   private static final Supplier<Future<Object>> CHILD = () -> Future.succeeded(RESULT);
+  private static final Callable<Object> KOTLIN_CHILD = () -> RESULT;
 
   /** Children per group. */
   @Param({"10", "1000"})
@@ -57,6 +62,8 @@ public class ForkJoinAsyncBenchmark {
   private SequentialGroups groups;
   private Supplier<Object> weftGroup;
   private Supplier<Object> allOf;
+  private CoroutinePeer kotlin;
+  private Supplier<Object> coroutineScope;
 
   /** Starts the loop. */
   @Setup
@@ -76,11 +83,15 @@ public class ForkJoinAsyncBenchmark {
       }
       return CompletableFuture.allOf(forked);
     };
+    kotlin = new CoroutinePeer(groups.loopExecutor());
+    CoroutinePeer peer = kotlin;
+    coroutineScope = () -> peer.forkJoin(size, KOTLIN_CHILD, RESULT);
   }
 
   /** Stops the loop. */
   @TearDown
   public void stop() {
+    kotlin.close();
     groups.close();
   }
 
@@ -96,5 +107,12 @@ public class ForkJoinAsyncBenchmark {
   @OperationsPerInvocation(CHILDREN_PER_INVOCATION)
   public void completableFutureAllOf() {
     groups.run(CHILDREN_PER_INVOCATION / children, allOf);
+  }
+
+  /** Kotlin: {@code coroutineScope { async { result } x children }} on the loop. */
+  @Benchmark
+  @OperationsPerInvocation(CHILDREN_PER_INVOCATION)
+  public void kotlinCoroutineScope() {
+    groups.run(CHILDREN_PER_INVOCATION / children, coroutineScope);
   }
 }

@@ -1,6 +1,7 @@
 package dev.weft.benchmarks.groups;
 
 import dev.weft.benchmarks.JdkFeatures;
+import dev.weft.benchmarks.kotlin.CoroutinePeer;
 import dev.weft.blocking.Adapters;
 import dev.weft.blocking.BlockingAdapter;
 import dev.weft.future.Future;
@@ -41,7 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       21 to 24's {@code ShutdownOnFailure}), a virtual thread per child. It is a blocking API:
  *       it runs on the JMH thread, which blocks in {@code join()}, with no loop at all. A preview
  *       API, so this class's fork JVM runs with {@code --enable-preview}; on a JDK without it the
- *       row is unavailable (the main job says so).
+ *       row is unavailable (the main job says so);
+ *   <li>{@code kotlinCoroutineScope}: {@code coroutineScope { async(Dispatchers.IO) { child() } x
+ *       children }} in a coroutine on a single-threaded dispatcher made of the same loop, completing
+ *       there ({@code Dispatchers.IO}: 64 threads by default).
  * </ul>
  *
  * <p>Set-up: groups one after another, {@value #CHILDREN_PER_INVOCATION} children per invocation
@@ -77,6 +81,8 @@ public class ForkJoinBlockingBenchmark {
   private Supplier<Object> poolGroup;
   private Supplier<Object> virtualGroup;
   private Supplier<Object> allOf;
+  private CoroutinePeer kotlin;
+  private Supplier<Object> coroutineScope;
 
   /** Starts the loop, the adapters and the pool. */
   @Setup
@@ -102,6 +108,9 @@ public class ForkJoinBlockingBenchmark {
       }
       return CompletableFuture.allOf(forked);
     };
+    kotlin = new CoroutinePeer(groups.loopExecutor());
+    CoroutinePeer peer = kotlin;
+    coroutineScope = () -> peer.forkJoinBlocking(size, CHILD, RESULT);
   }
 
   private static Future<Object> group(BlockingAdapter adapter, int size) {
@@ -117,6 +126,7 @@ public class ForkJoinBlockingBenchmark {
   @TearDown
   public void stop() {
     cfPool.shutdownNow();
+    kotlin.close();
     groups.close();
   }
 
@@ -143,6 +153,13 @@ public class ForkJoinBlockingBenchmark {
   @OperationsPerInvocation(CHILDREN_PER_INVOCATION)
   public void completableFutureAllOf() {
     groups.run(CHILDREN_PER_INVOCATION / children, allOf);
+  }
+
+  /** Kotlin: {@code coroutineScope { async(Dispatchers.IO) { child() } x children }} on the loop. */
+  @Benchmark
+  @OperationsPerInvocation(CHILDREN_PER_INVOCATION)
+  public void kotlinCoroutineScope() {
+    groups.run(CHILDREN_PER_INVOCATION / children, coroutineScope);
   }
 
   /**

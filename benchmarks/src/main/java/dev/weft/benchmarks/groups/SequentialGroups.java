@@ -39,6 +39,11 @@ final class SequentialGroups implements BiConsumer<Object, Throwable> {
     return runtime;
   }
 
+  /** Runs tasks on the loop: what a peer's dispatcher is made of. */
+  Executor loopExecutor() {
+    return loopExecutor;
+  }
+
   /**
    * Opens {@code count} groups in a row on the loop and waits for the last; called by the JMH
    * thread.

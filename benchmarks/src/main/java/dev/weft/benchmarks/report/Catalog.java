@@ -29,7 +29,11 @@ final class Catalog {
       Map.entry("weftTaskGroupPool", "Weft TaskGroup, bounded pool"),
       Map.entry("weftTaskGroupVirtual", "Weft TaskGroup, virtual threads"),
       Map.entry("completableFutureAllOf", "CompletableFuture.allOf"),
-      Map.entry("structuredTaskScope", "StructuredTaskScope"));
+      Map.entry("structuredTaskScope", "StructuredTaskScope"),
+      Map.entry("weftObserved", "Weft, a failure callback registered first"),
+      Map.entry("weftUnobserved", "Weft, nobody registered (Cleaner watch)"),
+      Map.entry("kotlinCoroutines", "Kotlin withContext(Dispatchers.IO)"),
+      Map.entry("kotlinCoroutineScope", "Kotlin coroutineScope + async"));
 
   private Catalog() {}
 
@@ -50,6 +54,8 @@ final class Catalog {
         return "Future: all of 100";
       case "CallbacksBenchmark":
         return "Future: completion with callbacks";
+      case "FailureBenchmark":
+        return "Future: failing a future (the unobserved-failure watch)";
       case "ForkJoinAsyncBenchmark":
         return "Task group: fork/join of completed children";
       case "ForkJoinBlockingBenchmark":
@@ -79,6 +85,8 @@ final class Catalog {
         return "ns per all-of";
       case "CallbacksBenchmark":
         return "ns per completion";
+      case "FailureBenchmark":
+        return "ns per failure";
       case "ForkJoinAsyncBenchmark":
       case "ForkJoinBlockingBenchmark":
         return "ns per child";
@@ -113,11 +121,14 @@ final class Catalog {
       case "AdapterThroughputBenchmark":
         return ADAPTER_ROWS;
       case "ForkJoinAsyncBenchmark":
-        return List.of("weftTaskGroup", "completableFutureAllOf");
+        return List.of("weftTaskGroup", "completableFutureAllOf", "kotlinCoroutineScope");
       case "ForkJoinBlockingBenchmark":
-        return List.of("weftTaskGroupPool", "weftTaskGroupVirtual", "completableFutureAllOf", "structuredTaskScope");
+        return List.of("weftTaskGroupPool", "weftTaskGroupVirtual", "completableFutureAllOf", "structuredTaskScope",
+            "kotlinCoroutineScope");
       case "JdbcBridgeBenchmark":
         return List.of("weft", "jdbc");
+      case "FailureBenchmark":
+        return List.of("weftObserved", "weftUnobserved", "completableFuture");
       case "HttpClientThroughputBenchmark":
         return List.of("weft", "jdk", "jdkFixedPool");
       default:
@@ -175,6 +186,12 @@ final class Catalog {
     if (benchmark.equals("HttpClientThroughputBenchmark") && key.equals("weft")) {
       return "thread counts per row: the log's \"# threads of row\" lines";
     }
+    if (key.equals("kotlinCoroutineScope") && benchmark.equals("ForkJoinAsyncBenchmark")) {
+      return "each async dispatched on the loop (Kotlin's default start)";
+    }
+    if (key.equals("kotlinCoroutineScope")) {
+      return "async(Dispatchers.IO) per child";
+    }
     if (key.equals("structuredTaskScope")) {
       return "runs on the JMH thread, blocking in join(); no loop";
     }
@@ -204,6 +221,9 @@ final class Catalog {
         return value.equals("noop") ? "no-op call" : value.equals("park100us") ? "100 µs sleeping call" : value;
       case "children":
         return value + " children";
+      case "source":
+        return value.equals("pending") ? "chained on a pending future, then completed"
+            : value.equals("completed") ? "chained on a completed future" : value;
       case "callbacks":
         return value + (value.equals("1") ? " callback" : " callbacks");
       case "prewarmSeconds":

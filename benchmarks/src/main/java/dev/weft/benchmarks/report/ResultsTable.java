@@ -25,7 +25,7 @@ import org.openjdk.jmh.results.RunResult;
 public final class ResultsTable {
   private static final List<String> ORDER = List.of("LoopHopBenchmark", "AdapterRoundTripBenchmark",
       "AdapterThroughputBenchmark", "MapChainBenchmark", "FlatMapChainBenchmark", "AllOfBenchmark", "CallbacksBenchmark",
-      "ForkJoinAsyncBenchmark", "ForkJoinBlockingBenchmark");
+      "FailureBenchmark", "ForkJoinAsyncBenchmark", "ForkJoinBlockingBenchmark");
   private static final String GC_NORM = "gc.alloc.rate.norm";
 
   private final List<Section> sections;
@@ -112,8 +112,19 @@ public final class ResultsTable {
         List.of("threadPoolExecutor"), 1.2));
     lines.addAll(handOffTargets());
     for (String chain : List.of("MapChainBenchmark", "FlatMapChainBenchmark")) {
-      lines.add(futureTarget(section(chain, "", false), Catalog.title(chain)));
+      for (String source : List.of("pending", "completed")) {
+        lines.add(futureTarget(section(chain, "source=" + source, false),
+            Catalog.title(chain) + " (" + Catalog.describe("source", source) + ")"));
+      }
     }
+    for (String children : List.of("10", "1000")) {
+      lines.add(fasterThan(section("ForkJoinAsyncBenchmark", "children=" + children, false),
+          "task group bookkeeping per completed child within 2x of allOf (" + children + " children)",
+          "weftTaskGroup", List.of("completableFutureAllOf"), 0.5));
+    }
+    lines.add(fasterThan(section("ForkJoinBlockingBenchmark", "children=10", false),
+        "task group of 10 blocking children on the bounded pool at least StructuredTaskScope's speed",
+        "weftTaskGroupPool", List.of("structuredTaskScope"), 1.0));
     lines.add(fasterThan(sections.stream().filter(section -> !section.pinned()
             && section.benchmark().equals("HttpClientThroughputBenchmark")).findFirst(),
         "HTTP client requests/s with 64 in flight >= the JDK HttpClient's (with fewer threads: see the log)", "weft",

@@ -31,6 +31,13 @@ public final class ContextStorage {
   private static final FastThreadLocal<Context> CURRENT = new FastThreadLocal<>();
   private static volatile ScopeAccess scopeAccess; // set by Context's initializer
   private static volatile ThreadLocalCarrier carrier; // null: thread-locals are not propagated
+  /*
+   * Whether any thread ever made a context current. Plain, on purpose: a thread only ever reads its
+   * own slot of CURRENT, and a thread that filled its slot wrote this flag before, in its own program
+   * order, so it cannot read false; another thread's stale false only means its own slot is empty,
+   * which is true. Lets code that never uses contexts skip the thread-local entirely.
+   */
+  private static boolean everSet;
 
   private ContextStorage() {}
 
@@ -82,14 +89,29 @@ public final class ContextStorage {
    * @return the context to carry, or null
    */
   public static Context capture() {
-    Context current = CURRENT.getIfExists();
     ThreadLocalCarrier threadLocals = carrier; // the one volatile read this costs when propagation is off
     if (threadLocals == null) {
+      if (!everSet) {
+        return null;
+      }
+      Context current = CURRENT.getIfExists();
       return current == Context.root() ? null : current;
     }
+    // thread-locals travel even where no Weft context was ever set: everSet must not cut this short
+    Context current = everSet ? CURRENT.getIfExists() : null;
     Context plain = current == Context.root() ? null : current;
     return Access.INSTANCE.carrying(plain != null ? plain : Context.root(),
         new Hop(plain, threadLocals, threadLocals.capture()));
+  }
+
+  /**
+   * Whether no context was ever made current on the calling thread (nor, as far as it can tell,
+   * anywhere): then work registered with the root context can run without attaching one.
+   *
+   * @return true if the calling thread's context is certainly the root, as null
+   */
+  public static boolean neverSetHere() {
+    return !everSet;
   }
 
   /**
@@ -101,6 +123,13 @@ public final class ContextStorage {
    * @return the previous context, possibly null; give it to {@link #restore} as it is
    */
   public static Context attach(Context context) {
+    if (context != null) {
+      if (!everSet) {
+        everSet = true; // written once per thread at most: no shared cache line written per call
+      }
+    } else if (!everSet) {
+      return null;
+    }
     Context previous = CURRENT.getIfExists();
     if (context != null && Access.INSTANCE.carried(context) instanceof Hop hop) {
       if (previous != hop.plain) {
@@ -124,6 +153,8 @@ public final class ContextStorage {
     if (previous != null && Access.INSTANCE.carried(previous) instanceof Undo undo) {
       undo.carrier.undo(undo.token); // thread-locals first: attach set them last
       previous = undo.previous;
+    } else if (previous == null && !everSet) {
+      return; // nothing was ever made current here, nor anywhere as far as this thread can tell
     }
     if (CURRENT.getIfExists() != previous) {
       CURRENT.set(previous);

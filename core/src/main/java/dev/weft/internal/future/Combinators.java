@@ -3,6 +3,8 @@ package dev.weft.internal.future;
 import dev.weft.future.Future;
 import dev.weft.internal.loop.LoopImpl;
 import dev.weft.internal.loop.LoopThread;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -46,31 +48,89 @@ public final class Combinators {
       target.complete(List.of());
       return target;
     }
-    Object[] values = new Object[inputs.size()];
-    AtomicInteger remaining = new AtomicInteger(inputs.size()); // its decrements publish `values`
-    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    AllOf<T> state = new AllOf<>(target, inputs.size());
+    target.cancelsAllUpstream(inputs); // one hook for all the inputs
     for (int i = 0; i < inputs.size(); i++) {
-      int index = i;
       Future<? extends T> input = inputs.get(i);
-      target.cancelsUpstream(input);
-      input.onComplete((value, failure) -> {
-        if (failure != null) {
-          if (firstFailure.compareAndSet(null, failure)) {
-            target.fail(failure);
-          } else {
-            attachSuppressed(firstFailure.get(), failure);
-          }
-        } else {
-          values[index] = value;
-          if (remaining.decrementAndGet() == 0) {
-            @SuppressWarnings("unchecked")
-            List<T> results = (List<T>) Collections.unmodifiableList(Arrays.asList(values));
-            target.complete(results);
-          }
-        }
-      });
+      if (input instanceof DefaultPromise) {
+        ((DefaultPromise<?>) input).addCompletion(new AllInput(state, i), true);
+      } else {
+        int index = i;
+        input.onComplete((value, failure) -> state.settled(index, value, failure));
+      }
     }
     return target;
+  }
+
+  /*
+   * Overview: the shared state of one all(). Inputs may settle on different loops at once:
+   * `remaining` (decremented by CAS) publishes each `values` slot written before the decrement to
+   * the thread that takes it to zero, which completes the target; `firstFailure` is set once by
+   * CAS, and later failures are attached to it as suppressed.
+   */
+
+  /** One all()'s values, count of inputs still to succeed, and first failure. */
+  static final class AllOf<T> {
+    private static final VarHandle REMAINING;
+    private static final VarHandle FIRST_FAILURE;
+
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        REMAINING = lookup.findVarHandle(AllOf.class, "remaining", int.class);
+        FIRST_FAILURE = lookup.findVarHandle(AllOf.class, "firstFailure", Throwable.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private final DefaultPromise<List<T>> target;
+    private final Object[] values; // slot i: input i's value, written before its decrement of `remaining`
+    private volatile int remaining; // inputs that have not succeeded yet
+    private volatile Throwable firstFailure; // set once
+
+    AllOf(DefaultPromise<List<T>> target, int inputs) {
+      this.target = target;
+      this.values = new Object[inputs];
+      this.remaining = inputs;
+    }
+
+    void settled(int index, Object value, Throwable failure) {
+      if (failure != null) {
+        if (FIRST_FAILURE.compareAndSet(this, null, failure)) {
+          target.fail(failure);
+        } else {
+          attachSuppressed(firstFailure, failure);
+        }
+        return;
+      }
+      values[index] = value;
+      if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+        @SuppressWarnings("unchecked")
+        List<T> results = (List<T>) Collections.unmodifiableList(Arrays.asList(values));
+        target.complete(results);
+      }
+    }
+  }
+
+  /** Input {@code index} of an all(): one node, instead of a lambda, its listener node and a hook. */
+  static final class AllInput extends Completion {
+    private final AllOf<?> state;
+    private final int index;
+
+    AllInput(AllOf<?> state, int index) {
+      this.state = state;
+      this.index = index;
+    }
+
+    @Override
+    void fire(Object raw) {
+      if (raw instanceof Failure) {
+        state.settled(index, null, ((Failure) raw).cause);
+      } else {
+        state.settled(index, Completions.value(raw), null);
+      }
+    }
   }
 
   public static <T> Future<T> any(List<? extends Future<? extends T>> futures) {

@@ -17,6 +17,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -60,12 +61,32 @@ import java.util.function.Function;
  *
  * Happens-before: the CAS on `result` publishes everything the completer did before; the drain
  * reads `result` after the swap, so every callback sees it.
+ *
+ * Derived futures are their own callbacks: the promise that map/flatMap/recover/recoverWith/
+ * handle/transform returns extends Completion and is pushed on its source's stack itself, with its
+ * function in `fn` and what to do in `kind` (one object per step, where a separate node and
+ * promise took two). A derived promise sits in one stack at a time: its source's, then, for
+ * flatMap and friends whose inner future is still pending, the inner's (kind becomes RELAY; the
+ * drain has cleared `next` before firing). An inner future that is already complete is adopted
+ * at once (no node, no cancel hook). On a source that has succeeded and drained, a step called on
+ * the home loop runs at once and returns a promise born complete (derive's fast path): what the
+ * node would have done next, without the node and without an atomic operation. A non-cancel completion never runs cancel hooks, so it only
+ * drops them (a release store, no atomic swap); a hook that races in is lost harmlessly.
  */
 
 /** The one implementation of {@link Promise}. */
 @ForWeftModules
-public final class DefaultPromise<T> implements Promise<T>, Runnable {
+public final class DefaultPromise<T> extends Completion implements Promise<T>, Runnable {
   static final Object NULL_RESULT = new Object();
+  // what a derived promise does with its source's result (`kind`)
+  private static final byte ROOT = 0; // not derived: never pushed as a callback
+  private static final byte MAP = 1;
+  private static final byte FLAT_MAP = 2;
+  private static final byte RECOVER = 3;
+  private static final byte RECOVER_WITH = 4;
+  private static final byte HANDLE = 5;
+  private static final byte TRANSFORM = 6;
+  private static final byte RELAY = 7; // copies the result of the future it waits on
   private static final int MAX_INLINE_DEPTH = 16;
   private static final Completion DRAINED = new Completion() {
     @Override
@@ -95,15 +116,41 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   private volatile Hook cancelHooks; // producer-stopping actions; HOOKS_CLOSED once completed
   private volatile boolean observed; // a registered consumer will receive a failure
   private Future<?> source; // derived futures: what a cancel cancels; read and cleared by the winning completer
+  private Object fn; // a derived promise's function; set before it is pushed, cleared when it fires
+  private byte kind; // ROOT, or what fire() does; written before each push on a stack
 
   public DefaultPromise(LoopImpl home) {
-    this(home, null);
+    this.home = Objects.requireNonNull(home, "home");
   }
 
   /** A derived future: cancelling it cancels {@code source} (a field, not a hook: one object less). */
-  private DefaultPromise(LoopImpl home, Future<?> source) {
-    this.home = Objects.requireNonNull(home, "home");
+  private DefaultPromise(LoopImpl home, Future<?> source, byte kind, Object fn) {
+    this.home = home;
     this.source = source;
+    this.kind = kind;
+    this.fn = fn;
+  }
+
+  /** An already-succeeded promise: no completion, no CAS (see succeededHere). */
+  private DefaultPromise(LoopImpl home, Object raw) {
+    this.home = Objects.requireNonNull(home, "home");
+    RESULT.setRelease(this, raw);
+    CALLBACKS.setRelease(this, DRAINED);
+    HOOKS.setRelease(this, HOOKS_CLOSED);
+  }
+
+  /**
+   * A promise that has already succeeded with {@code value}, homed as {@link #homedHere()}; it
+   * costs one allocation and no atomic operation.
+   *
+   * @param value the value, may be null
+   * @param <T> the value type
+   * @return a succeeded promise
+   */
+  public static <T> DefaultPromise<T> succeededHere(T value) {
+    LoopImpl loop = LoopThread.currentLoop();
+    return new DefaultPromise<>(loop != null ? loop : DefaultAsyncRuntime.fallbackLoop(),
+        value == null ? NULL_RESULT : value);
   }
 
   /**
@@ -158,36 +205,44 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     if (!RESULT.compareAndSet(this, null, raw)) {
       return false;
     }
-    boolean byCancel = false;
+    Future<?> derivedFrom = source;
+    source = null; // a completed future no longer keeps its source reachable
     if (raw instanceof Failure) {
       Failure failure = (Failure) raw;
-      byCancel = failure.byCancel;
       if (!failure.isCancellation() && !observed) {
         failure.watch(this, home);
       }
-    }
-    Hook hooks = (Hook) HOOKS.getAndSet(this, HOOKS_CLOSED);
-    Future<?> derivedFrom = source;
-    source = null; // a completed future no longer keeps its source reachable
-    if (byCancel) {
-      runHooks(hooks);
-      if (derivedFrom != null) {
-        cancelUpstream(derivedFrom);
+      if (failure.byCancel) {
+        runHooks((Hook) HOOKS.getAndSet(this, HOOKS_CLOSED));
+        if (derivedFrom != null) {
+          cancelUpstream(derivedFrom);
+        }
+      } else {
+        closeHooks();
       }
-    }
-    if (CALLBACKS.compareAndSet(this, null, DRAINED)) {
-      return true; // nobody waits
+    } else {
+      closeHooks();
     }
     if (LoopThread.tryEnterInline(home, MAX_INLINE_DEPTH)) {
       try {
-        drain();
+        drain(); // one swap; finds null when nobody waits
       } finally {
         LoopThread.exitInline();
       }
-    } else {
-      home.dispatch(this);
+    } else if (!CALLBACKS.compareAndSet(this, null, DRAINED)) {
+      home.dispatch(this); // somebody waits: the drain goes to the home loop
     }
     return true;
+  }
+
+  /**
+   * After a completion that is not a cancel: the hooks will never run, so they are only dropped.
+   * A hook pushed concurrently may be overwritten: it would not have run either.
+   */
+  private void closeHooks() {
+    if (cancelHooks != null) {
+      HOOKS.setRelease(this, HOOKS_CLOSED);
+    }
   }
 
   /** The drain task, handed to the home loop by a completer that could not drain inline. */
@@ -227,6 +282,14 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
 
   private void fireGuarded(Completion node, Object raw) {
     // the callback sees the context of the code that registered it, never the completer's
+    if (node.context == null && ContextStorage.neverSetHere()) {
+      try {
+        node.fire(raw); // no context anywhere: nothing to attach or restore
+      } catch (Throwable failure) {
+        home.reportUnhandled("a callback of a future threw", failure);
+      }
+      return;
+    }
     Context previous = ContextStorage.attach(node.context);
     try {
       node.fire(raw);
@@ -274,6 +337,34 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
     }
   }
 
+  /**
+   * Calls {@code callback} now, without a node, if this promise has completed and drained and the
+   * caller is its home loop with room on the stack: what a registered node would do next anyway.
+   *
+   * @return false if the caller must register a node instead
+   */
+  boolean completeHere(BiConsumer<? super T, ? super Throwable> callback, boolean consumesFailure) {
+    if (callbacks != DRAINED || !LoopThread.tryEnterInline(home, MAX_INLINE_DEPTH)) {
+      return false;
+    }
+    try {
+      Object raw = result;
+      if (consumesFailure && raw instanceof Failure) {
+        markObserved(); // a success needs no mark: no failure can come any more
+      }
+      if (raw instanceof Failure) {
+        callback.accept(null, ((Failure) raw).cause);
+      } else {
+        callback.accept(Completions.value(raw), null);
+      }
+    } catch (Throwable failure) {
+      home.reportUnhandled("a callback of a future threw", failure);
+    } finally {
+      LoopThread.exitInline();
+    }
+    return true;
+  }
+
   /** Whether some consumer has taken, or will take, responsibility for a failure. */
   boolean isObserved() {
     return observed;
@@ -298,6 +389,15 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   /** Cancelling this promise cancels {@code upstream}. */
   void cancelsUpstream(Future<?> upstream) {
     addHook(new Hook(null, upstream));
+  }
+
+  /** Cancelling this promise cancels each of {@code upstreams}: one hook for all of them. */
+  void cancelsAllUpstream(List<? extends Future<?>> upstreams) {
+    addHook(new Hook(() -> {
+      for (Future<?> upstream : upstreams) {
+        cancelUpstream(upstream);
+      }
+    }, null));
   }
 
   private void addHook(Hook node) {
@@ -368,6 +468,9 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
    * @param source the future to follow
    */
   public void follow(Future<? extends T> source) {
+    if (source instanceof DefaultPromise && adoptIfDone((DefaultPromise<? extends T>) source)) {
+      return;
+    }
     cancelsUpstream(source);
     if (source instanceof DefaultPromise) {
       ((DefaultPromise<?>) source).addCompletion(new Completions.Relay(this), true);
@@ -387,49 +490,180 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
   @Override
   public <U> Future<U> map(Function<? super T, ? extends U> fn) {
     Objects.requireNonNull(fn, "fn");
-    DefaultPromise<U> target = new DefaultPromise<>(home, this);
-    addCompletion(new Completions.Map<>(target, fn), true);
-    return target;
+    return derive(MAP, fn);
   }
 
   @Override
   public <U> Future<U> flatMap(Function<? super T, ? extends Future<U>> fn) {
     Objects.requireNonNull(fn, "fn");
-    DefaultPromise<U> target = new DefaultPromise<>(home, this);
-    addCompletion(new Completions.FlatMap<>(target, fn), true);
-    return target;
+    return derive(FLAT_MAP, fn);
   }
 
   @Override
   public Future<T> recover(FailureHandler<? extends T> fn) {
     Objects.requireNonNull(fn, "fn");
-    DefaultPromise<T> target = new DefaultPromise<>(home, this);
-    addCompletion(new Completions.Recover<>(target, fn), true);
-    return target;
+    return derive(RECOVER, fn);
   }
 
   @Override
   public Future<T> recoverWith(FailureHandler<? extends Future<T>> fn) {
     Objects.requireNonNull(fn, "fn");
-    DefaultPromise<T> target = new DefaultPromise<>(home, this);
-    addCompletion(new Completions.RecoverWith<>(target, fn), true);
-    return target;
+    return derive(RECOVER_WITH, fn);
   }
 
   @Override
   public <U> Future<U> handle(OutcomeHandler<? super T, ? extends U> fn) {
     Objects.requireNonNull(fn, "fn");
-    DefaultPromise<U> target = new DefaultPromise<>(home, this);
-    addCompletion(new Completions.Handle<>(target, fn), true);
-    return target;
+    return derive(HANDLE, fn);
   }
 
   @Override
   public <U> Future<U> transform(OutcomeHandler<? super T, ? extends Future<U>> fn) {
     Objects.requireNonNull(fn, "fn");
-    DefaultPromise<U> target = new DefaultPromise<>(home, this);
-    addCompletion(new Completions.Transform<>(target, fn), true);
+    return derive(TRANSFORM, fn);
+  }
+
+  /** A derived promise of {@code kind}, registered on this one as its own callback. */
+  private <U> DefaultPromise<U> derive(byte kind, Object fn) {
+    // Fast path: a source that has succeeded and drained, on its home loop with room on the stack,
+    // is what a registered node would find next anyway: run the step now and hand back a promise
+    // born complete (no node, no atomic operation). Failures keep the ordinary path (the watch).
+    if (callbacks == DRAINED && kind != HANDLE && kind != TRANSFORM && kind != RECOVER_WITH
+        && !(result instanceof Failure) && LoopThread.tryEnterInline(home, MAX_INLINE_DEPTH)) {
+      try {
+        return stepOnSuccess(kind, fn, result);
+      } finally {
+        LoopThread.exitInline();
+      }
+    }
+    DefaultPromise<U> target = new DefaultPromise<>(home, this, kind, fn);
+    addCompletion(target, true);
     return target;
+  }
+
+  /** The derive fast path: {@code raw} is this promise's successful result. */
+  @SuppressWarnings("unchecked")
+  private <U> DefaultPromise<U> stepOnSuccess(byte kind, Object fn, Object raw) {
+    if (kind == RECOVER || kind == RELAY) {
+      return new DefaultPromise<>(home, raw); // nothing to recover: the value as it is
+    }
+    Object made;
+    try {
+      made = ((Function<Object, Object>) fn).apply(Completions.value(raw));
+    } catch (Throwable failure) {
+      DefaultPromise<U> failed = new DefaultPromise<>(home);
+      failed.fail(failure);
+      return failed;
+    }
+    if (kind == MAP) {
+      return new DefaultPromise<>(home, made == null ? NULL_RESULT : made);
+    }
+    // FLAT_MAP: a succeeded inner future's value is adopted as is; else the ordinary follow
+    if (made instanceof DefaultPromise) {
+      Object innerRaw = ((DefaultPromise<?>) made).result;
+      if (innerRaw != null && !(innerRaw instanceof Failure)) {
+        return new DefaultPromise<>(home, innerRaw);
+      }
+    }
+    DefaultPromise<U> target = new DefaultPromise<>(home, null, RELAY, null);
+    target.followInner((Future<U>) made, "flatMap");
+    return target;
+  }
+
+  /** A derived promise: reacts to its source's (or, for RELAY, its inner future's) result. */
+  @Override
+  @SuppressWarnings("unchecked")
+  void fire(Object raw) {
+    Object function = fn;
+    fn = null; // fires once; the function need not stay reachable
+    if (kind == RELAY) {
+      completeWithResultOf(raw);
+      return;
+    }
+    boolean failed = raw instanceof Failure;
+    if (failed && (kind == MAP || kind == FLAT_MAP)) {
+      fail(((Failure) raw).cause);
+      return;
+    }
+    if (!failed && (kind == RECOVER || kind == RECOVER_WITH)) {
+      completeWithResultOf(raw);
+      return;
+    }
+    if (result != null) {
+      return; // cancelled meanwhile: nobody can receive what the function would make, or starting work would waste it
+    }
+    Throwable cause = failed ? ((Failure) raw).cause : null;
+    Object value = failed ? null : Completions.value(raw);
+    Object made;
+    try {
+      switch (kind) {
+        case MAP:
+          made = ((Function<Object, Object>) function).apply(value);
+          break;
+        case FLAT_MAP:
+          made = ((Function<Object, Object>) function).apply(value);
+          break;
+        case RECOVER:
+        case RECOVER_WITH:
+          made = ((FailureHandler<Object>) function).apply(cause);
+          break;
+        default: // HANDLE, TRANSFORM
+          made = ((OutcomeHandler<Object, Object>) function).apply(value, cause);
+          break;
+      }
+    } catch (Throwable failure) {
+      fail(failure);
+      return;
+    }
+    switch (kind) {
+      case FLAT_MAP:
+        followInner((Future<T>) made, "flatMap");
+        break;
+      case RECOVER_WITH:
+        followInner((Future<T>) made, "recoverWith");
+        break;
+      case TRANSFORM:
+        followInner((Future<T>) made, "transform");
+        break;
+      default: // MAP, RECOVER, HANDLE
+        complete((T) made);
+        break;
+    }
+  }
+
+  /**
+   * Completes with {@code next}'s result: at once if it has one, else by waiting on it as its
+   * callback (this promise becomes a RELAY); cancelling this promise then cancels {@code next}.
+   */
+  private void followInner(Future<T> next, String method) {
+    if (next == null) {
+      fail(new NullPointerException("the function given to " + method + " returned null instead of a Future"));
+      return;
+    }
+    if (!(next instanceof DefaultPromise)) {
+      follow(next);
+      return;
+    }
+    DefaultPromise<T> inner = (DefaultPromise<T>) next;
+    if (adoptIfDone(inner)) {
+      return;
+    }
+    cancelsUpstream(inner);
+    kind = RELAY; // `next` was cleared by the source's drain before this fired
+    inner.addCompletion(this, true);
+  }
+
+  /** Takes {@code inner}'s result if it has one; a failure taken counts as observed. */
+  private boolean adoptIfDone(DefaultPromise<? extends T> inner) {
+    Object innerRaw = inner.result;
+    if (innerRaw == null) {
+      return false;
+    }
+    if (innerRaw instanceof Failure) {
+      inner.markObserved();
+    }
+    completeWithResultOf(innerRaw);
+    return true;
   }
 
   @Override
@@ -439,11 +673,10 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
       throw new IllegalArgumentException("timeout must be > 0 (was " + timeout + ")");
     }
     long nanos = saturatedNanos(timeout);
-    DefaultPromise<T> target = new DefaultPromise<>(home, this);
     if (isDone()) {
-      addCompletion(new Completions.Relay(target), true);
-      return target;
+      return derive(RELAY, null);
     }
+    DefaultPromise<T> target = new DefaultPromise<>(home, this, ROOT, null);
     ScheduledFuture<?> timer = home.scheduleInternal(() -> {
       // A source that already has its result is in time, even if its relay still waits in the
       // loop's queue behind this timer.
@@ -458,7 +691,10 @@ public final class DefaultPromise<T> implements Promise<T>, Runnable {
 
   @Override
   public Future<T> onComplete(BiConsumer<? super T, ? super Throwable> callback) {
-    addCompletion(new Completions.OnComplete<>(Objects.requireNonNull(callback, "callback")), true);
+    Objects.requireNonNull(callback, "callback");
+    if (!completeHere(callback, true)) {
+      addCompletion(new Completions.OnComplete<>(callback), true);
+    }
     return this;
   }
 

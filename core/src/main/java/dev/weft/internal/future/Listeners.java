@@ -19,7 +19,10 @@ public final class Listeners {
   public static <T> void whenSettled(Future<T> future, BiConsumer<? super T, ? super Throwable> callback,
       boolean observesFailure) {
     if (future instanceof DefaultPromise) {
-      ((DefaultPromise<T>) future).addCompletion(new Completions.OnComplete<>(callback), observesFailure);
+      DefaultPromise<T> promise = (DefaultPromise<T>) future;
+      if (!promise.completeHere(callback, observesFailure)) {
+        promise.addCompletion(new Completions.OnComplete<>(callback), observesFailure);
+      }
     } else {
       future.onComplete(callback);
     }

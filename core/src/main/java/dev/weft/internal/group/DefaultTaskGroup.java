@@ -17,13 +17,13 @@ import dev.weft.internal.loop.LoopImpl;
 import dev.weft.internal.loop.LoopThread;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,8 +36,9 @@ import org.slf4j.Logger;
  * Context.isCancelled() and by fork() called off the home loop). Outcomes of children reach the
  * home loop through listeners (a child homed elsewhere hops once).
  *
- * Life: OPEN -> SETTLED. The body counts as a child. `unsettledChildren` holds the children not
- * yet settled; when it is empty after the body has settled, the group settles its promise exactly
+ * Life: OPEN -> SETTLED. The body counts as a child. The unsettled children form a doubly linked
+ * list through the Child objects themselves (`firstUnsettled`, `unsettledCount`: no per-child
+ * entry object, O(1) removal, insertion order kept for cancelling); when it is empty after the body has settled, the group settles its promise exactly
  * once. A child takes its place in the set before its supplier runs, so a supplier that settles
  * the last sibling cannot settle the group under it. A blocking child is settled when its call
  * has really stopped: it returned, it was dropped before it started (the group wins NOT_STARTED
@@ -52,6 +53,11 @@ import org.slf4j.Logger;
  * enclosing group cancels the nested group even when nobody forked its future. The link is made
  * on the opening thread and handed to both homes; adoption is dispatched before the nested group
  * can settle, and a link that settles first is never adopted.
+ *
+ * Per-child cost: a child is its own listener (Child is the BiConsumer given to its future), and
+ * a child whose future completes on the home loop is settled inline, with no task; a blocking
+ * child's worker hands nothing to the loop when the call stops before its future completes (the
+ * usual case: the future's completion then finds the call stopped) - see BlockingWork.
  *
  * Outcome precedence when settling: the first of timeout, policy failure (first failure) or
  * explicit cancel; then, for a race nobody won, the first child failure; then the body's own
@@ -73,8 +79,10 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
   private final Deadline deadline; // own or inherited, the earlier; null: none
   private final Context context; // what the body and children run with
   private final long openedAt = System.nanoTime();
-  private final List<Future<?>> supervisedFailures = new ArrayList<>(); // SUPERVISE: to report if unobserved
-  private final Set<Child> unsettledChildren = new LinkedHashSet<>();
+  private List<Future<?>> supervisedFailures; // SUPERVISE: to report if unobserved; null until one fails
+  private Child firstUnsettled; // head of the list of unsettled children, in the order they joined
+  private Child lastUnsettled;
+  private int unsettledCount;
   private volatile boolean cancelled;
   private volatile boolean settledGroup; // the promise has been settled; no more forks
   private boolean bodyDone;
@@ -98,7 +106,7 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     this.deadline = settings.deadline() == null ? inherited : settings.deadline().earlierOf(inherited);
     this.parent = ContextStorage.scopeOf(outer);
     this.enclosing = enclosing;
-    this.link = enclosing == null ? null : new Child(null, false);
+    this.link = enclosing == null ? null : new Child(enclosing, null, false);
     if (link != null) {
       link.nested = this;
     }
@@ -152,8 +160,8 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     if (deadline != null) {
       deadlineTimer = home.scheduleInternal(this::deadlineExpired, Math.max(0, deadline.remainingNanos()));
     }
-    Child bodyChild = new Child(null, true);
-    unsettledChildren.add(bodyChild);
+    Child bodyChild = new Child(this, null, true);
+    link(bodyChild);
     Future<R> bodyFuture;
     try {
       bodyFuture = context.call(() -> body.apply(this));
@@ -198,13 +206,16 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
 
   private <T> Future<T> forkOnHome(Supplier<? extends Future<T>> child, Context childContext) {
     checkOpen("fork");
-    Child tracked = new Child(null, false);
-    unsettledChildren.add(tracked); // before the supplier runs: it might settle the last sibling
+    Child tracked = new Child(this, null, false);
+    link(tracked); // before the supplier runs: it might settle the last sibling
     Future<T> future;
+    Context previous = ContextStorage.attach(childContext);
     try {
-      future = childContext.call(child::get);
+      future = child.get();
     } catch (Throwable failure) {
       future = failedOnHome(failure);
+    } finally {
+      ContextStorage.restore(previous);
     }
     if (future == null) {
       future = failedOnHome(
@@ -249,7 +260,7 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     checkOpen("forkBlocking");
     BlockingWork<T> work = new BlockingWork<>(this, child, childContext);
     Future<T> future = adapter.call(work);
-    Child tracked = new Child(future, false);
+    Child tracked = new Child(this, future, false);
     tracked.work = work;
     work.child = tracked;
     track(tracked);
@@ -273,13 +284,60 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
   }
 
   private void track(Child child) {
-    unsettledChildren.add(child);
+    if (!child.linked) {
+      link(child);
+    }
     childCount++;
     if (cancelled) {
       cancelChild(child);
     }
     boolean observes = settings.policy() != TaskGroupPolicy.SUPERVISE;
-    Listeners.whenSettled(child.future, (value, failure) -> onHome(() -> childSettled(child, failure)), observes);
+    @SuppressWarnings("unchecked")
+    Future<Object> future = (Future<Object>) child.future;
+    Listeners.whenSettled(future, child, observes);
+  }
+
+  private void link(Child child) {
+    child.linked = true;
+    child.previous = lastUnsettled;
+    if (lastUnsettled == null) {
+      firstUnsettled = child;
+    } else {
+      lastUnsettled.next = child;
+    }
+    lastUnsettled = child;
+    unsettledCount++;
+  }
+
+  /** Removes {@code child} from the unsettled list; false if it was not in it. */
+  private boolean unlink(Child child) {
+    if (!child.linked) {
+      return false;
+    }
+    child.linked = false;
+    if (child.previous == null) {
+      firstUnsettled = child.next;
+    } else {
+      child.previous.next = child.next;
+    }
+    if (child.next == null) {
+      lastUnsettled = child.previous;
+    } else {
+      child.next.previous = child.previous;
+    }
+    child.previous = null;
+    child.next = null;
+    unsettledCount--;
+    return true;
+  }
+
+  /** The unsettled children now, in the order they joined. */
+  private List<Child> unsettledChildren() {
+    List<Child> children = new ArrayList<>(unsettledCount);
+    for (Child child = firstUnsettled; child != null; child = child.next) {
+      children.add(child);
+    }
+    return children;
   }
 
   /** A group opened in this group's context joins it as a child; see Overview, Nesting. */
@@ -287,7 +345,7 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     if (nestedLink.futureDone || settledGroup) {
       return; // it has settled already, or it was opened by work this group has left behind
     }
-    unsettledChildren.add(nestedLink);
+    link(nestedLink);
     if (cancelled) {
       cancelChild(nestedLink);
     }
@@ -319,7 +377,7 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     if (failure == null) {
       if (settings.policy() == TaskGroupPolicy.FIRST_SUCCESS && !anySuccess) {
         anySuccess = true;
-        List<Child> losers = new ArrayList<>(unsettledChildren);
+        List<Child> losers = unsettledChildren();
         losers.removeIf(other -> other == child || other.isBody || other.nested != null);
         cancelChildren(losers);
       }
@@ -337,14 +395,16 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
           otherFailures.add(failure);
           break;
         case SUPERVISE:
-          child.supervisedFailure = failure;
+          if (supervisedFailures == null) {
+            supervisedFailures = new ArrayList<>();
+          }
           supervisedFailures.add(child.future);
           break;
       }
     } else if (settings.policy() == TaskGroupPolicy.FIRST_SUCCESS) {
       childFailures++;
     }
-    if (child.work == null || child.work.hasStopped()) {
+    if (child.work == null || child.work.stoppedOrAwaited()) {
       settle(child);
     } else if (settings.abandonNanos() >= 0) {
       // cancelled while its call runs: BlockingWork settles it when the call stops, or the grace
@@ -368,21 +428,21 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
   }
 
   private void settle(Child child) {
-    if (!unsettledChildren.remove(child)) {
+    if (!unlink(child)) {
       return;
     }
     if (child.abandonTimer != null) {
       child.abandonTimer.cancel(false);
       child.abandonTimer = null;
     }
-    if (!bodyDone || !unsettledChildren.isEmpty() || settledGroup) {
+    if (!bodyDone || unsettledCount != 0 || settledGroup) {
       return;
     }
     settledGroup = true;
     if (deadlineTimer != null) {
       deadlineTimer.cancel(false);
     }
-    for (Future<?> failed : supervisedFailures) {
+    for (Future<?> failed : supervisedFailures == null ? List.<Future<?>>of() : supervisedFailures) {
       Listeners.reportIfUnobserved(failed, "a child of supervised task group '" + settings.name()
           + "' failed and nobody observed the failure (no callback or join on its future)");
     }
@@ -461,7 +521,7 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
       return;
     }
     cancelled = true;
-    cancelChildren(List.copyOf(unsettledChildren));
+    cancelChildren(unsettledChildren());
   }
 
   private void cancelChildren(List<Child> children) {
@@ -491,7 +551,7 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
 
   private void abandonIfStillRunning(Child child) {
     child.abandonTimer = null;
-    if (!unsettledChildren.contains(child) || child.work.hasStopped()) {
+    if (!child.linked || child.work.hasStopped()) {
       return;
     }
     Thread thread = child.work.thread();
@@ -530,8 +590,15 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     return "TaskGroup[" + settings.name() + ", " + settings.policy() + (cancelled ? ", cancelled" : "") + "]";
   }
 
-  /** One child (or the body, or a nested group) of the group; confined to the home loop. */
-  static final class Child {
+  /**
+   * One child (or the body, or a nested group) of the group; confined to the home loop, except
+   * that, as the listener of its future, it is called on that future's home loop.
+   */
+  static final class Child implements BiConsumer<Object, Throwable> {
+    private final DefaultTaskGroup<?> group;
+    Child previous; // neighbours in the group's unsettled list, while `linked`
+    Child next;
+    boolean linked; // in the unsettled list
     Future<?> future; // null for a link, and until the supplier (or the body) has returned
     final boolean isBody;
     BlockingWork<?> work; // non-null for blocking children
@@ -539,11 +606,21 @@ public final class DefaultTaskGroup<R> implements TaskGroup, CancellationScope {
     boolean futureDone; // for a link: the nested group has settled
     boolean abandoned;
     ScheduledFuture<?> abandonTimer; // a blocking child cancelled while its call runs, until it stops
-    Throwable supervisedFailure;
 
-    Child(Future<?> future, boolean isBody) {
+    Child(DefaultTaskGroup<?> group, Future<?> future, boolean isBody) {
+      this.group = group;
       this.future = future;
       this.isBody = isBody;
+    }
+
+    /** Its future settled: on the group's loop at once, else through one task there. */
+    @Override
+    public void accept(Object value, Throwable failure) {
+      if (group.home.inLoop()) {
+        group.childSettled(this, failure);
+      } else {
+        group.home.dispatch(() -> group.childSettled(this, failure));
+      }
     }
   }
 }
