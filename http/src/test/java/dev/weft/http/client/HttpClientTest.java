@@ -15,6 +15,7 @@ import dev.weft.http.testing.BodyCollector;
 import dev.weft.http.testing.GeneratedBytes;
 import dev.weft.http.testing.ScriptedServer;
 import dev.weft.http.testing.TestPublishers;
+import dev.weft.testing.LogCapture;
 import dev.weft.testing.Polling;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -145,12 +146,17 @@ class HttpClientTest {
       Polling.await("two busy connections and three waiting", Duration.ofSeconds(10),
           () -> origin(client).activeConnections() == 2
           && origin(client).pendingRequests() == 3);
-      assertThatThrownBy(() -> client.get(uri("/hang")).join(Duration.ZERO))
-          .isInstanceOf(RejectedException.class)
-          .hasMessageContaining("http://127.0.0.1:" + server.port())
-          .hasMessageContaining("2 of 2 connections busy (maxConnectionsPerOrigin)")
-          .hasMessageContaining("3 of 3 requests waiting (maxPendingRequests)");
-      assertThat(origin(client).rejected()).isEqualTo(1);
+      try (LogCapture log = new LogCapture("dev.weft.http.client")) {
+        assertThatThrownBy(() -> client.get(uri("/hang")).join(Duration.ZERO))
+            .isInstanceOf(RejectedException.class)
+            .hasMessageContaining("http://127.0.0.1:" + server.port())
+            .hasMessageContaining("2 of 2 connections busy (maxConnectionsPerOrigin)")
+            .hasMessageContaining("3 of 3 requests waiting (maxPendingRequests)");
+        assertThatThrownBy(() -> client.get(uri("/hang")).join(Duration.ZERO)).isInstanceOf(RejectedException.class);
+        assertThat(log.warnings()).as("one WARN for the operator, not one per refusal").hasSize(1);
+        assertThat(log.warnings().get(0)).contains("is saturated", "maxPendingRequests");
+      }
+      assertThat(origin(client).rejected()).isEqualTo(2);
       admitted.forEach(Future::cancel);
       Polling.await("cancelled requests to free everything", Duration.ofSeconds(10),
           () -> origin(client).activeConnections() == 0

@@ -3,6 +3,7 @@ package dev.weft.http.internal.client;
 import dev.weft.RejectedException;
 import dev.weft.http.client.HttpClientException;
 import dev.weft.http.client.HttpClientMetrics;
+import dev.weft.internal.WeftLoggers;
 import dev.weft.internal.metrics.TimingRecorder;
 import dev.weft.metrics.Timing;
 import io.netty.channel.EventLoop;
@@ -16,7 +17,9 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
 
 /**
  * The connections of one origin and the requests waiting for them. All state but the admission
@@ -33,6 +36,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class OriginPool {
   private static final int RETIRED = Integer.MIN_VALUE;
+  private static final Logger LOG = WeftLoggers.get("dev.weft.http.client");
+  private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final DefaultHttpClient client;
   private final Origin origin;
@@ -59,6 +64,9 @@ final class OriginPool {
   private final LongAdder responses = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder rejected = new LongAdder();
+  // nanoTime of the last saturation WARN; one per origin at most every 10 s, the rest at DEBUG
+  private final AtomicLong lastSaturationWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+  private final LongAdder unwarnedRefusals = new LongAdder(); // refusals since that WARN
   private final TimingRecorder latency = new TimingRecorder();
 
   OriginPool(DefaultHttpClient client, Origin origin, EventLoop eventLoop, ClientSettings settings) {
@@ -97,14 +105,33 @@ final class OriginPool {
       }
       if (now >= capacity) {
         rejected.increment();
-        throw new RejectedException("HTTP client: origin " + origin + " is saturated: " + activeGauge + " of "
-            + settings.maxConnectionsPerOrigin() + " connections busy (maxConnectionsPerOrigin) and " + pendingGauge
-            + " of " + settings.maxPendingRequests() + " requests waiting (maxPendingRequests); the origin is slower "
-            + "than the load: shed or slow down load, or raise the limits");
+        RejectedException refusal = new RejectedException("HTTP client: origin " + origin + " is saturated: "
+            + activeGauge + " of " + settings.maxConnectionsPerOrigin() + " connections busy (maxConnectionsPerOrigin) and "
+            + pendingGauge + " of " + settings.maxPendingRequests() + " requests waiting (maxPendingRequests); the origin "
+            + "is slower than the load: shed or slow down load, or raise the limits");
+        logSaturation(refusal);
+        throw refusal;
       }
       if (admitted.compareAndSet(now, now + 1)) {
         return true;
       }
+    }
+  }
+
+  /**
+   * The refusal's one WARN per incident: at most every 10 s per origin, with how many refusals it
+   * stayed silent about; each refusal at DEBUG. (The refused caller gets the same message in its
+   * failed future; the log is for the operator, who may not see the callers' errors.)
+   */
+  private void logSaturation(RejectedException refusal) {
+    long now = System.nanoTime();
+    long last = lastSaturationWarning.get();
+    if (now - last >= WARN_INTERVAL_NANOS && lastSaturationWarning.compareAndSet(last, now)) {
+      LOG.warn("{} ({} more refusals since the last warning; logged at most every 10 s per origin)",
+          refusal.getMessage(), unwarnedRefusals.sumThenReset());
+    } else {
+      unwarnedRefusals.increment();
+      LOG.debug("{}", refusal.getMessage());
     }
   }
 
