@@ -263,10 +263,9 @@ public final class AdaptiveScenario {
         }
         long start = System.nanoTime();
         next += intervalNanos;
-        Future<String> call;
-        try {
-          call = adapter.call(backend::call);
-        } catch (dev.weft.RejectedException refused) {
+        Future<String> call = adapter.call(backend::call);
+        if (call.isFailed() && call.failureNow() instanceof dev.weft.RejectedException) {
+          // a refusal is a future failed at once (failureNow marks it observed: no unhandled report)
           if (record) {
             recorder.refused.incrementAndGet();
           }
