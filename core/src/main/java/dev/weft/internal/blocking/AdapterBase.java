@@ -54,17 +54,23 @@ abstract class AdapterBase implements BlockingAdapter {
 
   @Override
   public final <T> Future<T> call(Callable<T> task, Duration timeout) {
+    return submit(task, timeoutNanos(timeout));
+  }
+
+  /**
+   * A call's timeout in nanoseconds, checked: positive, and one too long for a long is as good as
+   * forever. Shared by every adapter's {@code call(task, timeout)}.
+   */
+  static long timeoutNanos(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0 (was " + timeout + ")");
     }
-    long nanos;
     try {
-      nanos = timeout.toNanos();
+      return timeout.toNanos();
     } catch (ArithmeticException tooLong) {
-      nanos = Long.MAX_VALUE / 2;
+      return Long.MAX_VALUE / 2;
     }
-    return submit(task, nanos);
   }
 
   private <T> Future<T> submit(Callable<T> callable, long timeoutNanos) {

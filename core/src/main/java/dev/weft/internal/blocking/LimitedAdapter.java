@@ -93,17 +93,7 @@ public final class LimitedAdapter implements BlockingAdapter {
 
   @Override
   public <T> Future<T> call(Callable<T> task, Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be > 0 (was " + timeout + ")");
-    }
-    long nanos;
-    try {
-      nanos = timeout.toNanos();
-    } catch (ArithmeticException tooLong) {
-      nanos = Long.MAX_VALUE / 2;
-    }
-    return submit(task, nanos);
+    return submit(task, AdapterBase.timeoutNanos(timeout));
   }
 
   private <T> Future<T> submit(Callable<T> task, long timeoutNanos) {
