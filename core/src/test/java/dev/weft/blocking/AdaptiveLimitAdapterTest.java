@@ -8,6 +8,7 @@ import dev.weft.RejectedException;
 import dev.weft.future.Future;
 import dev.weft.limit.AdaptiveLimit;
 import dev.weft.limit.LimitStats;
+import dev.weft.testing.LimitUnderLoad;
 import dev.weft.testing.Polling;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,37 +44,13 @@ class AdaptiveLimitAdapterTest {
     BlockingAdapter adapter = Adapters.boundedPool("settles").maxThreads(32).maxQueue(64)
         .adaptiveLimit(AdaptiveLimit.vegas().window(Duration.ofMillis(50))).build(runtime);
     Semaphore capacity = new Semaphore(4);
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger served = new AtomicInteger();
-    List<Thread> callers = new ArrayList<>();
-    for (int i = 0; i < 16; i++) { // 16 callers in a closed loop: offered load 4x the capacity
-      Thread caller = new Thread(() -> {
-        while (!stop.get()) {
-          try {
-            adapter.call(() -> backend(capacity, 20)).join(WAIT);
-            served.incrementAndGet();
-          } catch (TimeoutException e) {
-            throw new AssertionError("a call took over " + WAIT, e);
-          }
-        }
-      }, "alt-caller-" + i);
-      callers.add(caller);
-      caller.start();
-    }
-    Thread.sleep(2_000); // the run's length, not a wait for something: it is bounded by it
-    int[] limits = new int[20]; // then the limit every 100 ms for 2 s: its median, as one look may meet a stall
-    for (int i = 0; i < limits.length; i++) {
-      Thread.sleep(100);
-      limits[i] = adapter.limitStats().orElseThrow().limit();
-    }
-    java.util.Arrays.sort(limits);
-    LimitStats during = adapter.limitStats().orElseThrow();
-    stop.set(true);
-    for (Thread caller : callers) {
-      caller.join(WAIT.toMillis());
-    }
-    assertThat(served.get()).as("calls served (a caller that failed stops counting)").isGreaterThan(100);
-    assertThat(limits[limits.length / 2]).as("median limit over the last 2 s of 4 against capacity 4; now %s", during)
+    // 16 callers in a closed loop: offered load 4x the capacity
+    LimitUnderLoad.Result run = LimitUnderLoad.run("alt", 16,
+        () -> adapter.call(() -> backend(capacity, 20)).join(WAIT), adapter::limitStats);
+    LimitStats during = run.during();
+    assertThat(run.failures()).as("calls that failed").isEmpty();
+    assertThat(run.served()).as("calls served").isGreaterThan(100);
+    assertThat(run.medianLimit()).as("median limit over 2 s of 4 against capacity 4; now %s", during)
         .isBetween(3, 10);
     assertThat(during.noLoadLatency()).as("no-load latency of a 20 ms backend: %s", during)
         .isBetween(Duration.ofMillis(20), Duration.ofMillis(40));

@@ -7,13 +7,12 @@ import dev.weft.RejectedException;
 import dev.weft.future.Future;
 import dev.weft.limit.AdaptiveLimit;
 import dev.weft.limit.LimitStats;
+import dev.weft.testing.LimitUnderLoad;
 import dev.weft.testing.Polling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,38 +55,14 @@ public class AdaptiveLimitJdbcTest {
       h2.execute("CREATE ALIAS SLOW FOR 'dev.weft.jdbc.AdaptiveLimitJdbcTest.slow'");
       AsyncJdbc db = AsyncJdbc.create(runtime, h2.dataSource, JdbcOptions.builder().name("adaptive-settles")
           .maxConnections(16).adaptiveLimit(AdaptiveLimit.vegas().window(Duration.ofMillis(50))).build());
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicInteger served = new AtomicInteger();
-      List<Thread> callers = new ArrayList<>();
-      for (int i = 0; i < 12; i++) { // closed loop, 3x the capacity
-        Thread caller = new Thread(() -> {
-          while (!stop.get()) {
-            try {
-              db.queryOne("SELECT SLOW()", row -> row.getInt(1)).join(WAIT);
-              served.incrementAndGet();
-            } catch (Exception e) {
-              throw new AssertionError(e);
-            }
-          }
-        }, "jdbc-adaptive-caller-" + i);
-        callers.add(caller);
-        caller.start();
-      }
-      Thread.sleep(2_000); // the run's length, not a wait for something: it is bounded by it
-      int[] limits = new int[20]; // then the limit every 100 ms for 2 s: its median, as one look may meet a stall
-      for (int i = 0; i < limits.length; i++) {
-        Thread.sleep(100);
-        limits[i] = db.limitStats().orElseThrow().limit();
-      }
-      java.util.Arrays.sort(limits);
-      LimitStats during = db.limitStats().orElseThrow();
-      stop.set(true);
-      for (Thread caller : callers) {
-        caller.join(WAIT.toMillis());
-      }
-      assertThat(served.get()).as("statements served (a caller that failed stops counting)").isGreaterThan(100);
-      assertThat(limits[limits.length / 2]).as("median limit over the last 2 s of 4 against capacity 4; now %s",
-          during).isBetween(3, 10);
+      // 12 callers in a closed loop, 3x the capacity
+      LimitUnderLoad.Result run = LimitUnderLoad.run("jdbc-adaptive", 12,
+          () -> db.queryOne("SELECT SLOW()", row -> row.getInt(1)).join(WAIT), db::limitStats);
+      LimitStats during = run.during();
+      assertThat(run.failures()).as("statements that failed").isEmpty();
+      assertThat(run.served()).as("statements served").isGreaterThan(100);
+      assertThat(run.medianLimit()).as("median limit over 2 s of 4 against capacity 4; now %s", during)
+          .isBetween(3, 10);
       assertThat(during.ceiling()).as("ceiling: maxConnections").isEqualTo(16);
       assertThat(during.noLoadLatency()).as("no-load latency: %s", during)
           .isBetween(Duration.ofMillis(20), Duration.ofMillis(50));

@@ -8,6 +8,7 @@ import dev.weft.future.Promise;
 import dev.weft.http.micrometer.HttpServerMeters;
 import dev.weft.limit.AdaptiveLimit;
 import dev.weft.limit.LimitStats;
+import dev.weft.testing.LimitUnderLoad;
 import dev.weft.testing.Polling;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -125,37 +125,17 @@ class AdaptiveConcurrencyTest {
         .maxConcurrentRequests(64)
         .adaptiveConcurrency(AdaptiveLimit.vegas().window(Duration.ofMillis(50)))
         .start("127.0.0.1", 0).join();
-    AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
-    List<Thread> callers = new ArrayList<>();
-    for (int i = 0; i < 12; i++) { // closed loop, 3x the capacity
-      Thread caller = new Thread(() -> {
-        while (!stop.get()) {
-          try {
-            int status = get("/work").get(10, TimeUnit.SECONDS).statusCode();
-            (status == 200 ? ok : refused).incrementAndGet();
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
-        }
-      }, "adaptive-http-caller-" + i);
-      callers.add(caller);
-      caller.start();
-    }
-    Thread.sleep(2_000); // the run's length, not a wait for something: it is bounded by it
-    int[] limits = new int[20]; // then the limit every 100 ms for 2 s: its median, as one look may meet a stall
-    for (int i = 0; i < limits.length; i++) {
-      Thread.sleep(100);
-      limits[i] = server.limitStats().orElseThrow().limit();
-    }
-    java.util.Arrays.sort(limits);
-    LimitStats during = server.limitStats().orElseThrow();
-    stop.set(true);
-    for (Thread caller : callers) {
-      caller.join(10_000);
-    }
-    assertThat(limits[limits.length / 2]).as("median limit over the last 2 s of 4 against capacity 4 (ceiling 64; "
+    // 12 callers in a closed loop, 3x the capacity
+    LimitUnderLoad.Result run = LimitUnderLoad.run("adaptive-http", 12, () -> {
+      int status = get("/work").get(10, TimeUnit.SECONDS).statusCode();
+      (status == 200 ? ok : refused).incrementAndGet();
+      return status;
+    }, server::limitStats);
+    LimitStats during = run.during();
+    assertThat(run.failures()).as("requests that failed").isEmpty();
+    assertThat(run.medianLimit()).as("median limit over 2 s of 4 against capacity 4 (ceiling 64; "
         + "HTTP on a shared machine is noisy); now %s", during).isBetween(3, 12);
     assertThat(during.noLoadLatency()).as("no-load latency of a 20 ms backend: %s", during)
         .isBetween(Duration.ofMillis(20), Duration.ofMillis(60));
