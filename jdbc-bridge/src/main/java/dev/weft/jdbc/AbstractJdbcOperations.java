@@ -20,7 +20,7 @@ abstract class AbstractJdbcOperations implements JdbcOperations {
   @Override
   public final <T> Future<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
     return submit(checkSql(sql), StatementWork.queryAtMostOne(sql, copy(params),
-        Objects.requireNonNull(mapper, "mapper"), true)).map(row -> row.orElse(null));
+        Objects.requireNonNull(mapper, "mapper"), true).then(row -> row.orElse(null)));
   }
 
   @Override

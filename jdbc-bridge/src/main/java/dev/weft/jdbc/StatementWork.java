@@ -31,6 +31,18 @@ interface StatementWork<T> {
    */
   T run(Connection connection, StatementGuard guard, int queryTimeoutSeconds) throws Exception;
 
+  /**
+   * This work, its result turned by {@code then} on the worker: no second future, so a refused or
+   * failed statement's future is the caller's at once.
+   *
+   * @param then turns the result; quick, never blocking
+   * @param <R> the new result's type
+   * @return the combined work
+   */
+  default <R> StatementWork<R> then(java.util.function.Function<? super T, ? extends R> then) {
+    return (connection, guard, timeout) -> then.apply(run(connection, guard, timeout));
+  }
+
   static <T> StatementWork<List<T>> query(String sql, Object[] params, RowMapper<T> mapper) {
     return (connection, guard, timeout) -> {
       try (PreparedStatement statement = prepare(connection, sql, params, timeout, false)) {

@@ -152,11 +152,11 @@ abstract class AdapterBase implements BlockingAdapter {
    * never runs (unlike {@link #close()} alone, which lets waiting calls run). Returns at once.
    */
   final void shutDown() {
+    startsNoCall = true; // first: an idle worker must not run a call the drain below hands over
     Runnable drain = beforeShutDown;
     if (drain != null) {
       drain.run(); // the gate's waiting calls join the queue, and are settled with it below
     }
-    startsNoCall = true;
     close();
     abortWaitingCalls();
   }

@@ -191,6 +191,7 @@ public final class LimitedAdapter implements BlockingAdapter {
     private final long submittedAt; // System.nanoTime()
     private final long timeoutNanos; // 0: none; counts the wait in the gate too
     private volatile Permit permit; // set before the pool can run the call
+    private volatile long grantedAt; // System.nanoTime() when the permit came; set with `permit`
     private volatile ScheduledFuture<?> timer; // the wait's timeout, while it waits in the gate
     private volatile int state = NEW;
 
@@ -212,16 +213,23 @@ public final class LimitedAdapter implements BlockingAdapter {
       });
       if (timeoutNanos > 0) {
         timer = promise.homeLoop().scheduleInternal(this::waitTimedOut, timeoutNanos);
+        if (permit != null) {
+          cancelTimer(); // granted before the timer existed: granted() found nothing to cancel
+        }
       }
     }
 
     private void waitTimedOut() {
       if (gate.cancelWait(this)) {
         pool.metrics.timedOut.increment();
-        promise.fail(new TimeoutException("blocking call on " + pool.describe() + " did not complete within "
-            + Throwables.formatNanos(timeoutNanos) + "; it was dropped from the queue, waiting for a permit under its "
-            + "adaptive limit (" + gate.describe() + ")"));
+        promise.fail(waitTimeout());
       }
+    }
+
+    private TimeoutException waitTimeout() {
+      return new TimeoutException("blocking call on " + pool.describe() + " did not complete within "
+          + Throwables.formatNanos(timeoutNanos) + "; it was dropped from the queue, waiting for a permit under its "
+          + "adaptive limit (" + gate.describe() + ")");
     }
 
     private void cancelTimer() {
@@ -236,27 +244,43 @@ public final class LimitedAdapter implements BlockingAdapter {
       cancelTimer();
       if (promise.isDone()) { // cancelled just as it was granted
         granted.release(Outcome.IGNORED);
+        pool.metrics.cancelled.increment(); // its cancel found it no longer waiting: count it here
         return;
       }
-      long remaining = timeoutNanos == 0 ? 0 : Math.max(1, timeoutNanos - (System.nanoTime() - submittedAt));
+      long remaining = 0;
+      if (timeoutNanos > 0) {
+        remaining = timeoutNanos - (System.nanoTime() - submittedAt);
+        if (remaining <= 0) {
+          // its time went by in the gate's queue (the timer lost the race with this grant): the
+          // backend never saw it, so the permit goes back as no sample, not as the backend's timeout
+          granted.release(Outcome.IGNORED);
+          pool.metrics.timedOut.increment();
+          promise.fail(waitTimeout());
+          return;
+        }
+      }
       start(granted, remaining, false);
     }
 
     /** Hands the call to the pool under {@code granted}. */
     void start(Permit granted, long remainingNanos, boolean counted) {
+      grantedAt = System.nanoTime();
       permit = granted;
       Future<T> inner;
       try {
         inner = remainingNanos > 0 ? pool.call(this, Duration.ofNanos(remainingNanos)) : pool.call(this);
-      } catch (RuntimeException unexpected) { // the pool refuses with a failed future, never a throw
-        granted.release(Outcome.IGNORED);
+      } catch (Throwable unexpected) { // the pool refuses with a failed future; this is an Error (no thread)
+        releaseUnsampled(granted);
         promise.fail(unexpected);
         return;
       }
       if (inner.isFailed() && inner.failureNow() instanceof RejectedException refused) {
         // the pool refused it at once (closed meanwhile, or its queue clogged with dropped calls):
         // no call ran, so the permit goes back as no sample, and the refusal is this call's outcome
-        granted.release(Outcome.IGNORED);
+        if (!counted) {
+          pool.metrics.submitted.decrement(); // counted when it began to wait; the pool counted it rejected
+        }
+        releaseUnsampled(granted);
         promise.fail(refused);
         return;
       }
@@ -265,7 +289,7 @@ public final class LimitedAdapter implements BlockingAdapter {
       }
       inner.onComplete((value, failure) -> {
         if (STATE.compareAndSet(this, NEW, ENDED)) {
-          granted.release(outcomeOf(failure != null)); // ended before its call began
+          granted.release(Outcome.IGNORED); // ended before its call began: the backend never saw it
         }
       });
       promise.follow(inner);
@@ -287,14 +311,37 @@ public final class LimitedAdapter implements BlockingAdapter {
       }
     }
 
+    /**
+     * What the call that ran says about the backend. A timeout is the backend's only if the call
+     * held its permit for the whole timeout: one whose time went by in the gate's queue was cut
+     * short by the limit's own queue, and counting that as the backend's timeout would lower the
+     * limit, lengthen that queue and time out more calls, down to the floor while the backend is
+     * fine. Such a call says nothing about the backend's latency either: no sample.
+     */
     private Outcome outcomeOf(boolean failed) {
       if (promise.isCancelled()) {
         return Outcome.IGNORED; // its caller gave up: that says nothing about the backend
       }
-      if (timeoutNanos > 0 && System.nanoTime() - submittedAt >= timeoutNanos) {
-        return Outcome.TIMEOUT;
+      if (timeoutNanos > 0) {
+        long now = System.nanoTime();
+        if (now - submittedAt >= timeoutNanos) {
+          return now - grantedAt >= timeoutNanos ? Outcome.TIMEOUT : Outcome.IGNORED;
+        }
       }
       return failed ? Outcome.FAILURE : Outcome.SUCCESS;
+    }
+
+    /**
+     * Gives a permit back as no sample, off this stack: when the pool refuses calls, each release
+     * grants the next waiter, whose start meets the same refusal; run inline, that would recurse
+     * once per waiter.
+     */
+    private void releaseUnsampled(Permit granted) {
+      try {
+        promise.homeLoop().execute(() -> granted.release(Outcome.IGNORED));
+      } catch (RuntimeException loopStopped) { // the runtime is shutting down: release here
+        granted.release(Outcome.IGNORED);
+      }
     }
   }
 }

@@ -401,6 +401,10 @@ public final class DefaultPromise<T> extends Completion implements Promise<T>, R
   }
 
   private void addHook(Hook node) {
+    Object settled = result;
+    if (settled != null && !(settled instanceof Failure && ((Failure) settled).byCancel)) {
+      return; // settled, not by a cancel: hooks never run, and closeHooks() may have left no marker to stop a push
+    }
     for (;;) {
       Hook head = cancelHooks;
       if (head == HOOKS_CLOSED) {

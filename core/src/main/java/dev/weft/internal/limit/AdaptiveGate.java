@@ -215,22 +215,20 @@ public final class AdaptiveGate {
     }
   }
 
-  private static void grant(List<Waiter> granted, List<Permit> grants) {
-    RuntimeException first = null;
+  /**
+   * Tells each granted waiter, on this thread. One waiter's failure must not reach the thread that
+   * released a permit (a worker whose own call just ended) nor keep the others from their permits:
+   * its permit goes back (a second release of a permit is a no-op) and the failure is logged.
+   */
+  private void grant(List<Waiter> granted, List<Permit> grants) {
     for (int i = 0; i < granted.size(); i++) {
       try {
         granted.get(i).granted(grants.get(i));
-      } catch (RuntimeException failure) {
+      } catch (Throwable failure) {
         grants.get(i).release(Outcome.IGNORED);
-        if (first == null) {
-          first = failure;
-        } else {
-          first.addSuppressed(failure);
-        }
+        LOG.error("adaptive limit of {}: a waiter failed as it was granted its permit; the permit is back", name,
+            failure);
       }
-    }
-    if (first != null) {
-      throw first;
     }
   }
 

@@ -47,6 +47,7 @@ public final class VegasLimit implements LimitAlgorithm {
   static final int INITIAL_LIMIT = 4;
   static final int MIN_SAMPLES = 10;
   static final int PROBE_SAMPLES = 5;
+  static final int PROBE_MAX_WINDOWS = 10; // a probe longer than this (or 4x the no-load latency) gives up
   static final double GROW_BELOW = 1.1; // latency / no-load at or below which the limit may grow
   static final double SHRINK_ABOVE = 1.3; // above which it shrinks
   static final double TARGET = 1.2; // the ratio a shrink aims at
@@ -215,6 +216,16 @@ public final class VegasLimit implements LimitAlgorithm {
   }
 
   private void probeSample(long startNanos, long rttNanos, Outcome outcome) {
+    if (outcome == Outcome.TIMEOUT || outcome == Outcome.DROPPED) {
+      // the backend is in trouble: a probe must not hold the limit while it waits for successes
+      abortProbe(outcome == Outcome.TIMEOUT ? "a call timed out" : "a call was dropped", true);
+      return;
+    }
+    if (now - probeStart > Math.max(PROBE_MAX_WINDOWS * windowNanos, 4 * noLoadNanos)) {
+      // too few calls, or calls much slower than the window: try again next interval, no back-off
+      abortProbe("too few successes to measure", false);
+      return;
+    }
     if (startNanos - probeStart < 0 || outcome != Outcome.SUCCESS) {
       return; // started before the probe (it may have queued), or says nothing about latency
     }
@@ -227,6 +238,17 @@ public final class VegasLimit implements LimitAlgorithm {
       limit = clamp(limitBeforeProbe);
       reason = "no-load latency measured again: " + Throwables.formatNanos(noLoadNanos);
     }
+  }
+
+  /**
+   * Ends a probe without a new no-load figure (the old one stays): the limit goes back to where it
+   * was, backed off if the probe ended because the backend is in trouble.
+   */
+  private void abortProbe(String why, boolean backOff) {
+    probing = false;
+    nextProbeAt = now + probeIntervalNanos;
+    limit = clamp(backOff ? (int) (limitBeforeProbe * BACK_OFF) : limitBeforeProbe);
+    reason = "re-measuring the no-load latency gave up (" + why + ")" + (backOff ? ": backing off" : "");
   }
 
   private int step() {

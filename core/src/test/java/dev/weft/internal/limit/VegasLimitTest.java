@@ -129,6 +129,27 @@ class VegasLimitTest {
   }
 
   @Test
+  void aTimeoutDuringAProbeEndsItAndBacksOffInsteadOfHoldingHalfTheLimit() {
+    VegasLimit limit = limit(1, 256);
+    long t = 0;
+    int before = limit.limit();
+    while (!limit.reason().startsWith("measuring the no-load latency again") && t < 60 * SECOND) {
+      before = limit.limit();
+      t += MS; // 10 ms calls, as many in flight as the limit allows: no queueing, the limit grows
+      limit.onSample(t - 10 * MS, 10 * MS, before, Outcome.SUCCESS);
+    }
+    assertThat(limit.reason()).as("a probe began within a minute").startsWith("measuring the no-load latency again");
+    assertThat(limit.limit()).as("the probe halves the limit").isEqualTo(Math.max(1, before / 2));
+
+    limit.onSample(t, 10 * MS, 1, Outcome.TIMEOUT);
+
+    assertThat(limit.limit()).as("backed off from the limit before the probe")
+        .isEqualTo(Math.max(1, (int) (before * VegasLimit.BACK_OFF)));
+    assertThat(limit.reason()).contains("gave up (a call timed out): backing off");
+    assertThat(limit.noLoadNanos()).as("the old no-load latency stays").isEqualTo(10 * MS);
+  }
+
+  @Test
   void neverLeavesFloorAndCeilingWhateverTheSamples() {
     SplittableRandom random = new SplittableRandom(18);
     Outcome[] outcomes = Outcome.values();
