@@ -8,8 +8,9 @@ import dev.weft.limit.LimitStats;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -49,7 +50,8 @@ public final class AdaptiveGate {
   private final int floor;
   private final int ceiling;
   private final LongSupplier clock;
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by this
+  // guarded by this; insertion order is the FIFO, and a cancel removes from the middle in O(1)
+  private final LinkedHashSet<Waiter> waiters = new LinkedHashSet<>();
   private int inFlight; // guarded by this
   private int limit; // guarded by this; the algorithm's
   private long increases; // guarded by this
@@ -133,7 +135,7 @@ public final class AdaptiveGate {
         return new Permit(this, clock.getAsLong(), inFlight);
       }
       if (waiter != null && waiters.size() < maxQueue) {
-        waiters.addLast(waiter);
+        waiters.add(waiter);
         return WAITING;
       }
       return null;
@@ -160,7 +162,7 @@ public final class AdaptiveGate {
     long now = clock.getAsLong();
     synchronized (this) {
       closed = true;
-      for (Waiter waiter; (waiter = waiters.pollFirst()) != null; ) {
+      for (Waiter waiter; (waiter = pollFirst()) != null; ) {
         inFlight++;
         granted.add(waiter);
         grants.add(new Permit(this, now, inFlight));
@@ -203,7 +205,7 @@ public final class AdaptiveGate {
           granted = new ArrayList<>();
           grants = new ArrayList<>();
         }
-        granted.add(waiters.pollFirst());
+        granted.add(pollFirst());
         grants.add(new Permit(this, now, inFlight));
       }
     }
@@ -213,6 +215,17 @@ public final class AdaptiveGate {
     if (granted != null) {
       grant(granted, grants);
     }
+  }
+
+  /** The oldest waiter, removed; null if none. Under the lock. */
+  private Waiter pollFirst() {
+    Iterator<Waiter> oldest = waiters.iterator();
+    if (!oldest.hasNext()) {
+      return null;
+    }
+    Waiter first = oldest.next();
+    oldest.remove();
+    return first;
   }
 
   /**
