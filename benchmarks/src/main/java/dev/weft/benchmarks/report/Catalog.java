@@ -33,7 +33,15 @@ final class Catalog {
       Map.entry("weftObserved", "Weft, a failure callback registered first"),
       Map.entry("weftUnobserved", "Weft, nobody registered (Cleaner watch)"),
       Map.entry("kotlinCoroutines", "Kotlin withContext(Dispatchers.IO)"),
-      Map.entry("kotlinCoroutineScope", "Kotlin coroutineScope + async"));
+      Map.entry("kotlinCoroutineScope", "Kotlin coroutineScope + async"),
+      Map.entry("timingRecorder", "Weft Timing, reading the clock itself"),
+      Map.entry("timingRecorderGivenTime", "Weft Timing, given the time (as Weft's call paths record)"),
+      Map.entry("hdrRecorder", "HdrHistogram Recorder"),
+      Map.entry("atomicHistogram", "HdrHistogram AtomicHistogram (the old cumulative recording)"),
+      Map.entry("longAdder", "LongAdder (a counter: the floor)"),
+      Map.entry("nanoTime", "System.nanoTime() alone"),
+      Map.entry("adapterRoundTrip", "Weft bounded-pool round trip from a loop"),
+      Map.entry("httpHello", "Weft HTTP hello world, one request at a time"));
 
   private Catalog() {}
 
@@ -64,6 +72,10 @@ final class Catalog {
         return "JDBC bridge vs raw JDBC (same HikariCP pool, H2 in memory)";
       case "HttpClientThroughputBenchmark":
         return "HTTP client, 64 in flight (GET of a local raw Netty server)";
+      case "TimingRecorderBenchmark":
+        return "Metrics: recording one timed value, 2 threads at once";
+      case "DetectorOverheadBenchmark":
+        return "Blocking-call detector: the same work with detection off and on";
       default:
         return benchmark;
     }
@@ -94,6 +106,8 @@ final class Catalog {
         return "µs per query";
       case "HttpClientThroughputBenchmark":
         return "requests per s";
+      case "TimingRecorderBenchmark":
+        return "ns per value";
       default:
         return jmhUnit;
     }
@@ -131,6 +145,11 @@ final class Catalog {
         return List.of("weftObserved", "weftUnobserved", "completableFuture");
       case "HttpClientThroughputBenchmark":
         return List.of("weft", "jdk", "jdkFixedPool");
+      case "TimingRecorderBenchmark":
+        return List.of("timingRecorder", "timingRecorderGivenTime", "hdrRecorder", "atomicHistogram", "longAdder",
+            "nanoTime");
+      case "DetectorOverheadBenchmark":
+        return List.of("adapterRoundTrip", "httpHello");
       default:
         return List.of("weft", "completableFuture");
     }
@@ -161,7 +180,8 @@ final class Catalog {
 
   /** Whether the row is Weft's (else a peer's). */
   static boolean isWeft(String key) {
-    return key.startsWith("weft");
+    return key.startsWith("weft") || key.startsWith("timingRecorder") || key.equals("adapterRoundTrip")
+        || key.equals("httpHello");
   }
 
   /** Why this JVM cannot run the row, or empty if it can. */
