@@ -140,7 +140,7 @@ public final class AsyncRuntimeMeters implements MeterBinder {
   private void gauge(MeterRegistry registry, String name, String description, Tags tags,
       ToDoubleFunction<RuntimeMetrics> value) {
     Gauge.builder(name, snapshot, cache -> value.applyAsDouble(cache.get()))
-        .description(description).tags(tags).register(registry);
+        .description(description).tags(tags).strongReference(true).register(registry);
   }
 
   private void timing(MeterRegistry registry, String name, String description, Tags tags,

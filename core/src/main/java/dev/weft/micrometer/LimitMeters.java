@@ -64,13 +64,14 @@ public final class LimitMeters {
 
   private static void gauge(MeterRegistry registry, String name, String description, Tags tags,
       Supplier<Optional<LimitStats>> stats, ToDoubleFunction<LimitStats> value) {
-    Gauge.builder(name, stats, source -> read(source, value)).description(description).tags(tags).register(registry);
+    Gauge.builder(name, stats, source -> read(source, value)).description(description).tags(tags)
+        .strongReference(true).register(registry); // strong: Micrometer holds state weakly, and nobody keeps a binder
   }
 
   private static void seconds(MeterRegistry registry, String name, String description, Tags tags,
       Supplier<Optional<LimitStats>> stats, ToDoubleFunction<LimitStats> value) {
     Gauge.builder(name, stats, source -> read(source, value)).description(description).baseUnit("seconds")
-        .tags(tags).register(registry);
+        .tags(tags).strongReference(true).register(registry);
   }
 
   /** NaN once the source has no limit any more (Micrometer's convention for "no value"). */

@@ -53,6 +53,7 @@ public final class TimingMeters {
   private static void recent(MeterRegistry registry, String name, String description, Tags tags,
       Supplier<Timing> timing, Function<Timing, Duration> value) {
     Gauge.builder(name + ".recent", timing, source -> value.apply(source.get()).toNanos() / 1e9)
-        .description(description + ", over the last minute").baseUnit("seconds").tags(tags).register(registry);
+        .description(description + ", over the last minute").baseUnit("seconds").tags(tags)
+        .strongReference(true).register(registry); // strong: Micrometer holds state weakly
   }
 }

@@ -11,6 +11,7 @@ import dev.weft.limit.LimitStats;
 import dev.weft.testing.Polling;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +89,20 @@ class AsyncRuntimeMetersTest {
       assertThat(registry.find("weft.limit.current").tags("adapter", "fixed").gauge())
           .as("a fixed bulkhead has no limit meters").isNull();
     }
+  }
+
+  @Test
+  void theMetersKeepReadingTheRuntimeAfterTheBinderIsCollected() throws Exception {
+    new AsyncRuntimeMeters(runtime).bindTo(registry); // bound and dropped, as users do
+    WeakReference<Object> collected = new WeakReference<>(new Object());
+    Polling.awaitWithGc("a collection", TIMEOUT, () -> collected.get() == null);
+    System.gc(); // Micrometer holds a meter's state weakly: it must not have been the binder's only reference
+
+    runtime.adapter("dao").call(() -> "row").join(TIMEOUT);
+
+    Polling.await("the counter reads the runtime still", TIMEOUT, () -> counter("completed") == 1);
+    assertThat(registry.get("weft.adapter.max.concurrency").tags("adapter", "dao").gauge().value())
+        .as("a gauge, not NaN").isEqualTo(2);
   }
 
   private double counter(String outcome) {

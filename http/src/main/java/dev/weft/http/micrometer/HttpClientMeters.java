@@ -107,6 +107,6 @@ public final class HttpClientMeters implements MeterBinder {
   private void gauge(MeterRegistry registry, String meter, String description, Tags tags, String origin,
       ToDoubleFunction<HttpClientMetrics.Origin> value) {
     Gauge.builder(meter, this, binder -> value.applyAsDouble(binder.origin(origin)))
-        .description(description).tags(tags).register(registry);
+        .description(description).tags(tags).strongReference(true).register(registry);
   }
 }

@@ -109,9 +109,9 @@ public final class HttpServerMeters implements MeterBinder {
     counter(registry, "weft.http.server.connections.refused", "connections closed at once: maxConnections were open",
         serverTag, HttpServerMetrics::refusedConnections);
     Gauge.builder("weft.http.server.in.flight", snapshot, cache -> cache.get().inFlight())
-        .description("requests admitted and not yet answered").tags(serverTag).register(registry);
+        .description("requests admitted and not yet answered").tags(serverTag).strongReference(true).register(registry);
     Gauge.builder("weft.http.server.connections", snapshot, cache -> cache.get().openConnections())
-        .description("connections open now").tags(serverTag).register(registry);
+        .description("connections open now").tags(serverTag).strongReference(true).register(registry);
     LimitMeters.bind(registry, serverTag, server::limitStats); // with adaptiveConcurrency only
   }
 
@@ -136,7 +136,7 @@ public final class HttpServerMeters implements MeterBinder {
     Gauge.builder("weft.http.server.requests.recent", snapshot,
             cache -> value.apply(cache.get().latency()).toNanos() / 1e9)
         .description("time from a request's headers to its response's last byte, over the last minute, all routes")
-        .baseUnit("seconds").tags(tags).register(registry);
+        .baseUnit("seconds").tags(tags).strongReference(true).register(registry);
   }
 
   private void counter(MeterRegistry registry, String meter, String description, Tags tags,
