@@ -173,6 +173,11 @@ public final class VegasLimit implements LimitAlgorithm {
       }
     }
     limit = clamp(next);
+    resetWindow();
+  }
+
+  /** Forgets the current window's samples; the next sample opens a new one. */
+  private void resetWindow() {
     windowOpen = false;
     samples = 0;
     successes = 0;
@@ -205,14 +210,7 @@ public final class VegasLimit implements LimitAlgorithm {
     probeSum = 0;
     limit = clamp(limit / 2);
     reason = "measuring the no-load latency again, at half the limit";
-    windowOpen = false;
-    samples = 0;
-    successes = 0;
-    latencySum = 0;
-    failures = 0;
-    timeouts = 0;
-    drops = 0;
-    maxInFlight = 0;
+    resetWindow();
   }
 
   private void probeSample(long startNanos, long rttNanos, Outcome outcome) {
