@@ -29,6 +29,8 @@
  *   <li>{@code limit.AdaptiveGate} and {@code limit.Outcome} — an adaptive concurrency limit's permits:
  *       {@code create}, {@code tryAcquire}/{@code acquire}, {@code Permit.release(outcome)},
  *       {@code describe()}, {@code stats()} (the HTTP server's admission, the JDBC bridge).
+ *   <li>{@code blocking.ThreadsStarting} — {@code in(adapter)}: a refusal came while the pool's
+ *       threads were still starting (the HTTP server's admission wait waits for them).
  *   <li>{@link dev.weft.internal.WeftLoggers} — every Weft logger: SLF4J's, or {@code java.util.logging}
  *       when SLF4J has no provider, so warnings never vanish.
  * </ul>

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.RejectedException;
 import dev.weft.future.Future;
+import dev.weft.internal.blocking.ThreadsStarting;
 import dev.weft.testing.Polling;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
@@ -83,6 +84,30 @@ class BoundedPoolColdStartTest {
       assertThat(calls.get(i).join(WAIT)).as("call %d", i).isEqualTo(i);
     }
     assertThat(Await.quiet(pool).rejected()).as("rejected").isZero();
+  }
+
+  @Test
+  void aFullPoolWhoseThreadsAllRunIsNotStartingAnyMore() throws Exception {
+    // ThreadsStarting is what the HTTP server's admission wait asks of a full bulkhead: true only
+    // while calls wait for threads that are starting; once maxThreads calls run, the pool is saturated
+    BlockingAdapter pool = freshPool("started");
+    Gate gate = new Gate();
+    List<Future<Integer>> calls = new ArrayList<>();
+    try {
+      for (int i = 0; i < 24; i++) {
+        calls.add(pool.call(gate.call(i)));
+      }
+      gate.awaitEntered(8);
+      assertThat(ThreadsStarting.in(pool)).as("8 running, 16 queued: %s", pool.stats()).isFalse();
+      assertThat(ThreadsStarting.in(Adapters.direct(weft.runtime())))
+          .as("an adapter without threads to start").isFalse();
+    } finally {
+      gate.open();
+    }
+    for (Future<Integer> call : calls) {
+      call.join(WAIT);
+    }
+    assertThat(ThreadsStarting.in(pool)).as("an idle pool").isFalse();
   }
 
   @Test

@@ -6,8 +6,10 @@ package dev.weft.http.server;
  * the runtime's default one, or a named bulkhead — never on a loop, as FastAPI runs {@code def}
  * endpoints in a thread pool.
  *
- * <p>If the adapter is saturated, the client gets {@code 503} with {@code Retry-After}, and the
- * handler is not called. If the {@linkplain HttpServerBuilder#requestTimeout request timeout}
+ * <p>If the adapter is saturated, the call is tried again while the
+ * {@linkplain HttpServerBuilder#admissionWait admission wait} lasts (50 ms by default); if it is
+ * still saturated then, the client gets {@code 503} with {@code Retry-After}, and the handler is
+ * not called. If the {@linkplain HttpServerBuilder#requestTimeout request timeout}
  * passes first, or the client disconnects, the call is dropped if it is still waiting, or its
  * thread is interrupted if it is running. What it throws becomes a {@code 500} as for
  * {@link Handler}. {@link dev.weft.Context#current()} carries the request's deadline.

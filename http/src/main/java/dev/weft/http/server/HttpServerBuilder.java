@@ -152,6 +152,29 @@ public final class HttpServerBuilder {
   }
 
   /**
+   * How long a request for a {@linkplain #routeBlocking(String, String, BlockingAdapter, BlockingHandler)
+   * blocking route} waits for room when its bulkhead is full, before it is answered {@code 503}.
+   * While it waits, the call is tried again after 1, 2, 4, 8 ms, then every 16 ms; the request keeps
+   * its place under {@code maxConcurrentRequests}, and the request timeout still applies. A burst
+   * that outruns its bulkhead for a moment - a spike shorter than the wait - is then served instead
+   * of refused; a bulkhead that stays full still answers {@code 503}, this much later. One case
+   * waits longer: a bulkhead that is full while some of its threads are still starting (a cold
+   * service's first burst, threads not yet given a core, so fewer than {@code maxThreads} calls
+   * run) is not saturated, and the request waits for those threads, up to its request timeout. The bulkhead counts each refused try in its
+   * {@code rejected} figure and logs its saturation as usual; the server's {@code rejected} metric
+   * counts requests answered {@code 503}. A handler that calls an adapter itself gets the
+   * refusal at once, as before: give that adapter an adaptive limit for a queue with a deadline.
+   * Default 50 ms; {@link Duration#ZERO} refuses at once.
+   *
+   * @param admissionWait 0 to 1 minute
+   * @return this builder
+   */
+  public HttpServerBuilder admissionWait(Duration admissionWait) {
+    settings.admissionWait = admissionWait;
+    return this;
+  }
+
+  /**
    * The longest time from a request's headers to the start of its response. When it passes while
    * the body is still arriving, the client gets {@code 408} and the connection is closed; when it
    * passes while the handler works, the handler's future is cancelled (a blocking handler is

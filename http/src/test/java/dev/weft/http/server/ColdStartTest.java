@@ -25,20 +25,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A cold service's first burst (issue 20): a fresh runtime's HTTP server, a blocking route on a
- * bulkhead of 8 threads and 16 queued calls, given 200 ordinary requests at once from 32 keep-alive
- * connections. Nothing overloads it: each call takes about 50 µs, a quick query. Before the fix,
- * the pool started its threads one after another, and most cold starts on this project's machine
- * answered some of the first requests with 503 while no thread ran yet, logging
- * "saturated (0/8 running, 24/16 queued)". Now each call that finds no thread starts one.
+ * A cold service's first burst (issue 20): a fresh runtime's HTTP server, with its defaults, a
+ * blocking route on a bulkhead of 8 threads and 16 queued calls, given 200 ordinary requests at
+ * once from 32 keep-alive connections. Nothing overloads it: each call takes about 50 µs, a quick
+ * query. Every request is answered 200.
  *
- * <p>What is asserted is what the pool guarantees on any machine: a request is refused only while
- * the bulkhead really holds maxThreads + maxQueue calls, and then the warning says so with counts
- * that respect each limit. That no request at all is refused also needs the 8 started threads to be
- * scheduled before the loops accept 8 more requests; on a 2-core machine loaded by other builds
- * (load average 15) that failed about 1 run in 10 (1 of 200 requests, "0/8 running, 8 starting,
- * 16/16 queued": threads started but not yet given a core), so the count of refusals is reported,
- * not asserted to be zero. The previous pool refused requests in 5 runs of 6 on the same machine.
+ * <p>Two things make that so. The pool starts a thread for each call that finds none idle, on the
+ * submitting thread, instead of one after another (the old pool answered some of the first
+ * requests 503 in 5 runs of 6 on this project's machine, logging "saturated (0/8 running, 24/16
+ * queued)"). And 32 requests can still arrive before the 8 started threads are given a core - on
+ * a 2-core machine loaded by other builds that refused 1 request of 200 in about 1 run of 10,
+ * with "0/8 running, 8 starting, 16/16 queued" - so a request that finds the bulkhead full waits
+ * for room for the server's admissionWait (50 ms by default) instead of being refused at once.
+ * If the bulkhead did refuse on the way, its warning's counts respect each limit.
  */
 class ColdStartTest {
   private static final int CONNECTIONS = 32;
@@ -60,7 +59,7 @@ class ColdStartTest {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void aFreshServerAnswersEveryRequestOfItsFirstBurstWith200() throws Exception {
+  void aFreshServerWithItsDefaultsAnswersEveryRequestOfItsFirstBurstWith200() throws Exception {
     runtime = AsyncRuntime.builder().name("cold").loops(2)
         .bulkhead(Adapters.boundedPool("db").maxThreads(8).maxQueue(16)).build();
     server = HttpServer.builder(runtime)
@@ -99,19 +98,15 @@ class ColdStartTest {
         client.get(30, TimeUnit.SECONDS);
       }
 
-      long refused = REQUESTS - statuses.getOrDefault("200", new LongAdder()).sum();
       assertThat(statuses.keySet()).as("answers of the first %d requests (with counts: %s)", REQUESTS, statuses)
-          .isSubsetOf("200", "503: Service Unavailable: the server is busy; retry later.\n");
-      assertThat(runtime.adapter("db").stats().rejected()).as("calls the bulkhead rejected").isEqualTo(refused);
-      if (refused > 0) {
-        // only a bulkhead holding 8 running or starting and 16 queued may refuse, and it says so
-        assertThat(saturation.warnings()).as("the bulkhead's saturation warning").hasSize(1);
-        Matcher counts = Pattern.compile("\\((\\d+)/8 running, (?:(\\d+) starting, )?16/16 queued\\)")
-            .matcher(saturation.warnings().get(0));
-        assertThat(counts.find()).as("counts in: %s", saturation.warnings()).isTrue();
+          .containsExactly("200");
+      assertThat(statuses.get("200").sum()).as("requests answered").isEqualTo(REQUESTS);
+      for (String warning : saturation.warnings()) {
+        // refused tries while threads started (retried within admissionWait): the counts stay truthful
+        Matcher counts = Pattern.compile("\\((\\d+)/8 running, (?:(\\d+) starting, )?16/16 queued\\)").matcher(warning);
+        assertThat(counts.find()).as("counts in: %s", warning).isTrue();
         int starting = counts.group(2) == null ? 0 : Integer.parseInt(counts.group(2));
-        assertThat(Integer.parseInt(counts.group(1)) + starting).as("running + starting in: %s",
-            saturation.warnings()).isEqualTo(8);
+        assertThat(Integer.parseInt(counts.group(1)) + starting).as("running + starting in: %s", warning).isEqualTo(8);
       }
       assertThat(runtime.adapter("db").stats().threads()).as("threads: never more than maxThreads")
           .isBetween(1, 8);

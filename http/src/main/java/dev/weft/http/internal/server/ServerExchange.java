@@ -66,11 +66,27 @@ import org.slf4j.Logger;
  * An aggregated body reserves its bytes on the server's BodyBudget before allocating them
  * (AggregatedBody); a body that cannot get them is refused with 503, never queued, and the
  * reservation is returned with the permit.
+ *
+ * Admission wait: a blocking route's call that its bulkhead refuses at once (a RejectedException
+ * in an already failed future) is tried again on this loop after 1, 2, 4, 8, then every 16 ms,
+ * while admissionWait lasts; then the refusal is the answer (503), unless the bulkhead is still
+ * bringing threads into service (ThreadsStarting: calls handed to threads that are starting or
+ * waiting for a core, so fewer than maxThreads run) - a burst that outran start-up, not
+ * saturation - in which case it waits on, until the request timeout. The request keeps its server
+ * permit meanwhile, so waiting requests are bounded by maxConcurrentRequests, and the request
+ * timeout, an abort or the response (phase leaves HANDLING) ends the wait: retryAdmission does
+ * nothing outside HANDLING and every exit cancels the timer and leaves the line. Waiters also
+ * stand in their bulkhead's line (AdmissionWaiters): when one of this server's calls on it ends,
+ * the oldest is told to try at once, ahead of the next request of the client just served. Timers
+ * stay, because a bulkhead is shared with callers the server does not see; the doubling keeps a
+ * saturated bulkhead's refusals to about 7 per request in 50 ms.
  */
 
 /** One request-response exchange on a connection. */
 final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.Stalled {
   private static final Logger LOG = ServerState.log();
+  private static final long FIRST_ADMISSION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long MAX_ADMISSION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
   private enum Phase { READING_BODY, HANDLING, RESPONDING, DONE }
 
@@ -95,6 +111,12 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
   private DefaultPromise<Response> handlerResult; // follows the handler's future, homed on this loop
   private ResponseBodySubscriber download; // writes a streaming response
   private ScheduledFuture<?> timer; // the request timeout, until the response starts
+  private DefaultRequest request; // what the handler gets, once the body is in (or streams)
+  private long admissionDeadline; // System.nanoTime() when a bulkheaded route stops retrying its full bulkhead; 0: no wait
+  private long admissionDelayNanos; // the pause before the next try while admissionWait lasts
+  private ScheduledFuture<?> admissionRetry; // the next try of a call its bulkhead refused; null: not waiting
+  private boolean inAdmissionLine; // in server.admissionWaiters, as far as this loop knows
+  private boolean toldToTryAgain; // this try was prompted by a freed slot: if refused, back to the front
   private SendWatch sendWatch; // the send timeout, while RESPONDING
   private Deadline deadline;
 
@@ -280,16 +302,25 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     phase = Phase.HANDLING;
     byte[] bytes = body == null ? null : body.toByteArray();
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    DefaultRequest request = new DefaultRequest(head.method().name(), head.uri(), path, authority, head.headers(),
+    request = new DefaultRequest(head.method().name(), head.uri(), path, authority, head.headers(),
         match.pathParams, match.route.template().toString(), bytes, remote, connection.loop());
-    Flow.Publisher<ByteBuffer> bodyPublisher = upload;
+    long admissionWait = server.settings.admissionWaitNanos();
+    if (admissionWait > 0 && match.route.endpoint().bulkheaded()) {
+      admissionDeadline = System.nanoTime() + admissionWait;
+      admissionDelayNanos = FIRST_ADMISSION_RETRY_NANOS;
+    }
+    callHandler();
+  }
+
+  /** Calls the handler; a bulkheaded one again later, while admissionWait lasts, if its bulkhead is full. */
+  private void callHandler() {
     Future<Response> result;
     // A scope around the handler (with thread-local propagation on): what it sets on this loop
     // thread, an MDC entry for its request, is undone when it returns, so it never reaches the next
     // request's handler; what it registers (callbacks, blocking calls) carries it along.
     Context previous = ContextStorage.attach(ContextStorage.capture());
     try {
-      result = Context.current().withDeadline(deadline).call(() -> match.route.endpoint().invoke(request, bodyPublisher));
+      result = Context.current().withDeadline(deadline).call(() -> match.route.endpoint().invoke(request, upload));
     } catch (Throwable thrown) {
       handlerDone(null, thrown);
       return;
@@ -300,12 +331,87 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
       handlerDone(null, new NullPointerException("the handler returned null instead of a Future<Response>"));
       return;
     }
+    if (result.isFailed() && result.failureNow() instanceof RejectedException && waitForAdmission()) {
+      return; // refused at once by a full bulkhead: tried again later (see Admission wait in the Overview)
+    }
+    leaveAdmissionLine();
     handlerResult = new DefaultPromise<>(connection.loop());
     handlerResult.follow(result);
     handlerResult.onComplete(this::handlerDone);
   }
 
+  /**
+   * Schedules the next try of a refused call, and keeps (or takes) the request's place in its
+   * bulkhead's line, if the wait allows; false if the refusal is the answer.
+   */
+  private boolean waitForAdmission() {
+    if (admissionDeadline == 0 || server.isShuttingDown() || connection.closing()) {
+      return false;
+    }
+    long left = admissionDeadline - System.nanoTime();
+    long delay = admissionDelayNanos;
+    if (left > 0) {
+      delay = Math.min(delay, left);
+    } else if (!match.route.endpoint().bulkheadStarting()) {
+      return false; // every thread the bulkhead may have is busy, and has been for the whole wait
+    } // else its threads are still starting: not saturation yet; the request timeout bounds the wait
+    admissionDelayNanos = Math.min(2 * admissionDelayNanos, MAX_ADMISSION_RETRY_NANOS);
+    admissionRetry = ctx.executor().schedule(this::retryAdmission, delay, TimeUnit.NANOSECONDS);
+    if (!inAdmissionLine) {
+      inAdmissionLine = true;
+      if (toldToTryAgain) {
+        server.admissionWaiters.rejoinAtFront(match.route.endpoint().bulkhead(), this);
+      } else {
+        server.admissionWaiters.join(match.route.endpoint().bulkhead(), this);
+      }
+    }
+    toldToTryAgain = false;
+    return true;
+  }
+
+  /** The pause before the next try ended. */
+  private void retryAdmission() {
+    admissionRetry = null;
+    if (phase == Phase.HANDLING) { // else answered meanwhile (request timeout) or aborted
+      callHandler();
+    }
+  }
+
+  /** A call on this request's bulkhead ended and this request was the oldest waiter: try now. Any thread. */
+  void tryAgainNow() {
+    ctx.executor().execute(() -> {
+      inAdmissionLine = false; // AdmissionWaiters took us out of the line
+      if (phase != Phase.HANDLING || admissionRetry == null) {
+        return; // admitted by a timer's try meanwhile, answered, or gone
+      }
+      admissionRetry.cancel(false);
+      admissionRetry = null;
+      toldToTryAgain = true;
+      callHandler();
+    });
+  }
+
+  /** Ends the wait: no more tries, and out of the bulkhead's line. */
+  private void cancelAdmissionRetry() {
+    if (admissionRetry != null) {
+      admissionRetry.cancel(false);
+      admissionRetry = null;
+    }
+    leaveAdmissionLine();
+  }
+
+  private void leaveAdmissionLine() {
+    if (inAdmissionLine) {
+      inAdmissionLine = false;
+      server.admissionWaiters.leave(match.route.endpoint().bulkhead(), this);
+    }
+  }
+
   private void handlerDone(Response response, Throwable failure) {
+    if (admissionDeadline != 0 && !(failure instanceof RejectedException)) {
+      // our call on the bulkhead ended, so its slot is free: the oldest request waiting for one goes next
+      server.admissionWaiters.slotFreed(match.route.endpoint().bulkhead());
+    }
     if (phase != Phase.HANDLING) {
       return; // answered already (timeout, malformed body) or aborted
     }
@@ -384,6 +490,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
   /** Writes the response; the exchange ends when its last byte is written. */
   private void respond(Response response) {
     phase = Phase.RESPONDING;
+    cancelAdmissionRetry();
     if (timer != null) {
       timer.cancel(false);
       timer = null;
@@ -514,6 +621,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     }
     Phase was = phase;
     phase = Phase.DONE;
+    cancelAdmissionRetry();
     if (timer != null) {
       timer.cancel(false);
       timer = null;

@@ -24,6 +24,7 @@ import java.time.Duration;
  * @param maxBufferedBodyBytes the bytes all aggregated request bodies may hold together
  * @param sendTimeoutNanos the longest time a response being sent may go without a byte moving
  * @param adaptiveConcurrency an adaptive limit under maxConcurrentRequests, or null for none
+ * @param admissionWaitNanos how long a blocking route's request waits for room in its full bulkhead; 0: not at all
  */
 public record ServerSettings(
     int maxConcurrentRequests,
@@ -38,7 +39,8 @@ public record ServerSettings(
     int maxConnections,
     long maxBufferedBodyBytes,
     long sendTimeoutNanos,
-    AdaptiveLimit adaptiveConcurrency) {
+    AdaptiveLimit adaptiveConcurrency,
+    long admissionWaitNanos) {
 
   private static final int KIB = 1024;
   private static final int MIB = 1024 * KIB;
@@ -64,6 +66,7 @@ public record ServerSettings(
     public long maxBufferedBodyBytes = -1; // unset: DEFAULT_BODY_BUDGET, or maxBodySize if larger
     public Duration sendTimeout = Duration.ofSeconds(60);
     public AdaptiveLimit adaptiveConcurrency; // null: maxConcurrentRequests alone, fixed
+    public Duration admissionWait = Duration.ofMillis(50);
 
     private Builder() {}
 
@@ -88,12 +91,13 @@ public record ServerSettings(
             maxBufferedBodyBytes);
       }
       checkDuration("sendTimeout", sendTimeout, Duration.ofMillis(1));
+      checkRange("admissionWait", admissionWait, Duration.ZERO, Duration.ofMinutes(1));
       if (adaptiveConcurrency != null) { // its ceiling and floor against maxConcurrentRequests, now, not at start
         AdaptiveGate.create("the HTTP server", adaptiveConcurrency, maxConcurrentRequests, "maxConcurrentRequests");
       }
       return new ServerSettings(maxConcurrentRequests, requestTimeout.toNanos(), idleTimeout.toNanos(), maxBodySize,
           maxHeaderSize, maxInitialLineLength, streamingBufferSize, retryAfter.getSeconds(), shutdownGracePeriod,
-          maxConnections, bodyBudget, sendTimeout.toNanos(), adaptiveConcurrency);
+          maxConnections, bodyBudget, sendTimeout.toNanos(), adaptiveConcurrency, admissionWait.toNanos());
     }
   }
 }

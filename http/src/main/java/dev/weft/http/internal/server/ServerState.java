@@ -30,6 +30,7 @@ final class ServerState {
   final IncidentLog sendTimeoutLog = new IncidentLog(LOG);
   final BodyBudget bodyBudget;
   final AdaptiveGate adaptiveGate; // null: maxConcurrentRequests is the only, fixed, limit
+  final AdmissionWaiters admissionWaiters = new AdmissionWaiters();
   private final AtomicInteger inFlight = new AtomicInteger(); // admitted and not finished; <= maxConcurrentRequests
   private final AtomicInteger connectionSlots = new AtomicInteger(); // connections counted in; <= maxConnections
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet(); // each holds one slot
