@@ -71,7 +71,10 @@ import org.jctools.queues.MpmcArrayQueue;
  * ThreadPoolExecutor beside it: 14 us); 64 no-op calls on one CPU went from 0.15x to 1.0x
  * ThreadPoolExecutor. The busy test keeps it off a lone call's round trip: there the next call
  * needs the caller's thread too, and an unconditional yield cost 4 us of its 12 on one CPU. Spinning
- * is the other answer to the same question for a spare core; a yield needs none.
+ * is the other answer to the same question for a spare core; a yield needs none. A yielding worker
+ * is not counted as coming: a submitter meanwhile signals as if it were not there (at worst a spare
+ * wake-up), and the worker polls again after the yield, then publishes itself and polls once more
+ * before it parks, so the no-lost-wake-up argument below is unchanged.
  *
  * No lost wake-up. (1) A submitter enqueues, then increments `entries`, then reads the coming
  * counts (each step a full fence). (2) A coming worker stops counting itself before it polls, and
@@ -261,6 +264,15 @@ public final class BoundedPool extends AdapterBase {
     return threads.get();
   }
 
+  /**
+   * Whether some workers were started or signalled and have not polled the queue yet: the pool is
+   * still bringing threads into service. Unlike the occupancy's "starting" figure, which also counts
+   * the moment between a worker's two calls, this is only ever true while a thread is on its way.
+   */
+  boolean threadsOnTheirWay() {
+    return waking.get() > 0;
+  }
+
   @Override
   void checkSlowCalls(long now) {
     for (Worker worker : workers) {
@@ -412,7 +424,9 @@ public final class BoundedPool extends AdapterBase {
           task = spin();
         }
         if (task != null) {
-          callsSinceIdle++;
+          if (callsSinceIdle < 2) {
+            callsSinceIdle++; // poolLooksBusy only asks "more than one"; an int counting on would wrap
+          }
           return task;
         }
         callsSinceIdle = 0;

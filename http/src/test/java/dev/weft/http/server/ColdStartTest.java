@@ -103,10 +103,14 @@ class ColdStartTest {
       assertThat(statuses.get("200").sum()).as("requests answered").isEqualTo(REQUESTS);
       for (String warning : saturation.warnings()) {
         // refused tries while threads started (retried within admissionWait): the counts stay truthful
-        Matcher counts = Pattern.compile("\\((\\d+)/8 running, (?:(\\d+) starting, )?16/16 queued\\)").matcher(warning);
+        // (read just after the refusal, so a call may have ended meanwhile: within the limits, not at them)
+        Matcher counts = Pattern.compile("\\((\\d+)/8 running, (?:(\\d+) starting, )?(\\d+)/16 queued\\)")
+            .matcher(warning);
         assertThat(counts.find()).as("counts in: %s", warning).isTrue();
         int starting = counts.group(2) == null ? 0 : Integer.parseInt(counts.group(2));
-        assertThat(Integer.parseInt(counts.group(1)) + starting).as("running + starting in: %s", warning).isEqualTo(8);
+        assertThat(Integer.parseInt(counts.group(1)) + starting).as("running + starting in: %s", warning)
+            .isLessThanOrEqualTo(8);
+        assertThat(Integer.parseInt(counts.group(3))).as("queued in: %s", warning).isLessThanOrEqualTo(16);
       }
       assertThat(runtime.adapter("db").stats().threads()).as("threads: never more than maxThreads")
           .isBetween(1, 8);

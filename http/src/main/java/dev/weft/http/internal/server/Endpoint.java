@@ -10,14 +10,18 @@ import dev.weft.http.server.StreamingHandler;
 import dev.weft.internal.blocking.ThreadsStarting;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** What a route calls: the three kinds of handler behind one shape. */
 public final class Endpoint {
 
-  /** Calls a handler; {@code body} is {@code null} unless the endpoint streams. */
+  /**
+   * Calls a handler; {@code body} is {@code null} unless the endpoint streams; {@code began} is set
+   * once a blocking handler starts on its bulkhead's thread (never, if the bulkhead refused it).
+   */
   @FunctionalInterface
   interface Invoker {
-    Future<Response> invoke(Request request, Flow.Publisher<ByteBuffer> body);
+    Future<Response> invoke(Request request, Flow.Publisher<ByteBuffer> body, AtomicBoolean began);
   }
 
   private final boolean streaming;
@@ -31,16 +35,19 @@ public final class Endpoint {
   }
 
   public static Endpoint async(Handler handler) {
-    return new Endpoint(false, null, (request, body) -> handler.handle(request));
+    return new Endpoint(false, null, (request, body, began) -> handler.handle(request));
   }
 
   public static Endpoint blocking(BlockingHandler handler, BlockingAdapter adapter) {
     // the adapter homes the future on the calling loop: the connection's
-    return new Endpoint(false, adapter, (request, body) -> adapter.call(() -> handler.handle(request)));
+    return new Endpoint(false, adapter, (request, body, began) -> adapter.call(() -> {
+      began.set(true); // a RejectedException from here on is the handler's, not a refusal of this call
+      return handler.handle(request);
+    }));
   }
 
   public static Endpoint streaming(StreamingHandler handler) {
-    return new Endpoint(true, null, handler::handle);
+    return new Endpoint(true, null, (request, body, began) -> handler.handle(request, body));
   }
 
   /**
@@ -69,7 +76,7 @@ public final class Endpoint {
     return streaming;
   }
 
-  Future<Response> invoke(Request request, Flow.Publisher<ByteBuffer> body) {
-    return invoker.invoke(request, body);
+  Future<Response> invoke(Request request, Flow.Publisher<ByteBuffer> body, AtomicBoolean began) {
+    return invoker.invoke(request, body, began);
   }
 }

@@ -38,8 +38,10 @@ import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 
 /*
@@ -318,9 +320,10 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     // A scope around the handler (with thread-local propagation on): what it sets on this loop
     // thread, an MDC entry for its request, is undone when it returns, so it never reaches the next
     // request's handler; what it registers (callbacks, blocking calls) carries it along.
+    AtomicBoolean began = new AtomicBoolean();
     Context previous = ContextStorage.attach(ContextStorage.capture());
     try {
-      result = Context.current().withDeadline(deadline).call(() -> match.route.endpoint().invoke(request, upload));
+      result = Context.current().withDeadline(deadline).call(() -> match.route.endpoint().invoke(request, upload, began));
     } catch (Throwable thrown) {
       handlerDone(null, thrown);
       return;
@@ -331,7 +334,9 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
       handlerDone(null, new NullPointerException("the handler returned null instead of a Future<Response>"));
       return;
     }
-    if (result.isFailed() && result.failureNow() instanceof RejectedException && waitForAdmission()) {
+    // A refusal of this call, not a RejectedException the handler's own calls met: the handler never began.
+    // (The future completes after `began` is set, so a failure read here sees it if the handler ran.)
+    if (result.isFailed() && result.failureNow() instanceof RejectedException && !began.get() && waitForAdmission()) {
       return; // refused at once by a full bulkhead: tried again later (see Admission wait in the Overview)
     }
     leaveAdmissionLine();
@@ -381,8 +386,13 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
   void tryAgainNow() {
     ctx.executor().execute(() -> {
       inAdmissionLine = false; // AdmissionWaiters took us out of the line
-      if (phase != Phase.HANDLING || admissionRetry == null) {
-        return; // admitted by a timer's try meanwhile, answered, or gone
+      if (phase != Phase.HANDLING) {
+        // answered or gone meanwhile: the freed slot is not ours, so the next waiter is told
+        server.admissionWaiters.slotFreed(match.route.endpoint().bulkhead());
+        return;
+      }
+      if (admissionRetry == null) {
+        return; // admitted by a timer's try meanwhile: that try took the slot
       }
       admissionRetry.cancel(false);
       admissionRetry = null;
@@ -408,8 +418,10 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
   }
 
   private void handlerDone(Response response, Throwable failure) {
-    if (admissionDeadline != 0 && !(failure instanceof RejectedException)) {
-      // our call on the bulkhead ended, so its slot is free: the oldest request waiting for one goes next
+    if (admissionDeadline != 0 && !(failure instanceof RejectedException) && !(failure instanceof CancellationException)) {
+      // Our call on the bulkhead ended, so its slot is free: the oldest request waiting for one goes
+      // next. Not for a refusal (no slot was taken) nor a cancellation (a running call may still hold
+      // its thread; the waiters' timers cover the slot when it frees).
       server.admissionWaiters.slotFreed(match.route.endpoint().bulkhead());
     }
     if (phase != Phase.HANDLING) {
@@ -442,7 +454,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
       LOG.debug("408 for {}: the body did not arrive within the request timeout", this);
       respondError(408, "Request Timeout: the body did not arrive in time.", true);
     } else if (phase == Phase.HANDLING) {
-      endHandling(Outcome.TIMEOUT);
+      // still waiting for its bulkhead: no backend was reached, so the limit learns nothing of it
+      endHandling(admissionRetry != null ? Outcome.DROPPED : Outcome.TIMEOUT);
       server.metrics.timedOut();
       server.timeoutLog.occurred("503 for {}: the handler did not answer within the request timeout ("
           + TimeUnit.NANOSECONDS.toMillis(server.settings.requestTimeoutNanos()) + " ms); it was cancelled", this);
