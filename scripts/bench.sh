@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Weft's main job: builds the benchmarks jar and runs its quick profile (about 9 minutes on 2
+# Weft's main job: builds the benchmarks jar and runs its quick profile (about 10 minutes on 2
 # cores), printing a table of Weft against the peers as ratios and writing
 # benchmarks/results/<timestamp>/ (JMH's JSON, the table as Markdown, an SVG chart).
 #   scripts/bench.sh                  the quick profile

@@ -165,7 +165,12 @@ public final class BenchMain {
         System.out.println("== run 2 of 2: the latency suite pinned to CPU " + PINNED_CPU + " (taskset -c " + PINNED_CPU
             + ")");
         Path launcher = pinnedLauncher(directory, jvm);
-        pinned = new Runner(options(command, profile, profile.pinnedIncludes(), profile.pinnedParams(), false)
+        ChainedOptionsBuilder pinnedOptions = options(command, profile, profile.pinnedIncludes(),
+            profile.pinnedParams(), false);
+        if (!command.getWarmupIterations().hasValue()) {
+          pinnedOptions.warmupIterations(profile.pinnedWarmupIterations()); // see Profile: the JIT on one CPU
+        }
+        pinned = new Runner(pinnedOptions
             .jvm(launcher.toString())
             .result(directory.resolve("jmh-pinned.json").toString())
             .build()).run();
