@@ -158,19 +158,17 @@ public final class BenchMain {
     try {
       Files.createDirectories(directory);
       System.out.println("== run 1 of " + (pinnedRun ? 2 : 1) + ": the benchmarks (JMH prints its progress and ETA)");
-      main = new Runner(options(command, profile, profile.includes(), profile.params(), true)
+      main = new Runner(options(command, profile, profile.includes(), profile.params(), profile.warmupIterations(),
+          true)
           .result(directory.resolve("jmh-main.json").toString())
           .build()).run();
       if (pinnedRun) {
         System.out.println("== run 2 of 2: the latency suite pinned to CPU " + PINNED_CPU + " (taskset -c " + PINNED_CPU
             + ")");
         Path launcher = pinnedLauncher(directory, jvm);
-        ChainedOptionsBuilder pinnedOptions = options(command, profile, profile.pinnedIncludes(),
-            profile.pinnedParams(), false);
-        if (!command.getWarmupIterations().hasValue()) {
-          pinnedOptions.warmupIterations(profile.pinnedWarmupIterations()); // see Profile: the JIT on one CPU
-        }
-        pinned = new Runner(pinnedOptions
+        // a longer warm-up: on one CPU the JIT compiles on the benchmark's own core (see Profile)
+        pinned = new Runner(options(command, profile, profile.pinnedIncludes(), profile.pinnedParams(),
+            profile.pinnedWarmupIterations(), false)
             .jvm(launcher.toString())
             .result(directory.resolve("jmh-pinned.json").toString())
             .build()).run();
@@ -216,7 +214,7 @@ public final class BenchMain {
   }
 
   private static ChainedOptionsBuilder options(CommandLineOptions command, Profile profile, List<String> includes,
-      Map<String, List<String>> params, boolean gcProfiler) {
+      Map<String, List<String>> params, int warmupIterations, boolean gcProfiler) {
     ChainedOptionsBuilder builder = new OptionsBuilder().parent(command)
         .resultFormat(ResultFormatType.JSON)
         .addProfiler(CpuTimeProfiler.class);
@@ -230,7 +228,7 @@ public final class BenchMain {
       builder.forks(profile.forks());
     }
     if (!command.getWarmupIterations().hasValue()) {
-      builder.warmupIterations(profile.warmupIterations());
+      builder.warmupIterations(warmupIterations);
     }
     if (!command.getWarmupTime().hasValue()) {
       builder.warmupTime(TimeValue.milliseconds(profile.warmupMillis()));
