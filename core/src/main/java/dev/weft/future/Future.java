@@ -196,7 +196,8 @@ public interface Future<T> {
 
   /**
    * A future that follows this one, but fails with {@link TimeoutException} if this one has not
-   * completed within {@code timeout}; then it also cancels this future, so the work stops.
+   * completed within {@code timeout}. This future is cancelled first, so the work stops: whoever
+   * sees the {@code TimeoutException} also sees this future cancelled.
    *
    * @param timeout how long to wait, {@code > 0}
    * @return a future homed on the same loop

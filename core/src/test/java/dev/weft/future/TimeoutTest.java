@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,6 +46,59 @@ class TimeoutTest {
     timed.failureNow();
 
     assertThat(source.isCancelled()).as("the source after its timeout expired").isTrue();
+  }
+
+  @Test
+  void theSourceIsAlreadyCancelledWhenTheResultFails() throws Exception {
+    Promise<String> source = home.newPromise();
+    Future<String> timed = source.orTimeout(Duration.ofMillis(20));
+    AtomicReference<Boolean> cancelledWhenFailed = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    timed.onComplete((value, thrown) -> {
+      // runs on the loop as soon as the result fails: the work must have been told to stop by then
+      cancelledWhenFailed.set(source.isCancelled());
+      failure.set(thrown);
+    });
+
+    Polling.await("orTimeout's callback ran", WAIT, () -> cancelledWhenFailed.get() != null);
+
+    assertThat(failure.get()).as("orTimeout's failure").isInstanceOf(TimeoutException.class);
+    assertThat(cancelledWhenFailed.get()).as("the source, seen from the result's first callback").isTrue();
+  }
+
+  @Test
+  void aCompletionRacingTheTimerEitherWinsOrIsCancelledNeverBoth() throws Exception {
+    // The completer runs on a plain thread at about the moment the timer fires: each round must end
+    // with one truth, the value (source not cancelled) or a TimeoutException (source cancelled).
+    int rounds = 400;
+    int inTime = 0;
+    int late = 0;
+    for (int i = 0; i < rounds; i++) {
+      Promise<String> source = home.newPromise();
+      Future<String> timed = source.orTimeout(Duration.ofNanos(200_000));
+      long start = System.nanoTime();
+      // 0..400 us: before, at and after the 200 us deadline
+      long spin = (i % 100) * 4_000L;
+      Thread completer = new Thread(() -> {
+        while (System.nanoTime() - start < spin) {
+          Thread.onSpinWait();
+        }
+        source.complete("round");
+      });
+      completer.start();
+      completer.join(WAIT.toMillis());
+      Polling.await("round " + i + "'s result", WAIT, timed::isDone);
+      if (!timed.isFailed()) {
+        inTime++;
+        assertThat(timed.resultNow()).as("round %d's value", i).isEqualTo("round");
+        assertThat(source.isCancelled()).as("round %d's source, which was in time", i).isFalse();
+      } else {
+        late++;
+        assertThat(timed.failureNow()).as("round %d's failure", i).isInstanceOf(TimeoutException.class);
+        assertThat(source.isCancelled()).as("round %d's source, which was late", i).isTrue();
+      }
+    }
+    assertThat(inTime + late).as("rounds settled").isEqualTo(rounds);
   }
 
   @Test

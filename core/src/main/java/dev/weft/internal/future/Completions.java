@@ -39,20 +39,32 @@ final class Completions {
     }
   }
 
-  /** Like {@link Relay}, and stops the timeout's timer. */
+  /**
+   * Like {@link Relay}, and stops the timeout's timer. Once the timer has expired it stands aside:
+   * the timer cancels the source and fails the target itself (see {@code DefaultPromise.orTimeout}).
+   */
   static final class TimeoutRelay extends Completion {
     private final DefaultPromise<?> target;
-    private final ScheduledFuture<?> timer; // null if the loop no longer takes timers
+    /** Set before the relay is published; null if the loop no longer takes timers. */
+    ScheduledFuture<?> timer;
+    /**
+     * Written by the timer on the home loop; read where the relay fires (the home loop too, or the
+     * completing thread once the loop has terminated, hence volatile).
+     */
+    volatile boolean expired;
 
-    TimeoutRelay(DefaultPromise<?> target, ScheduledFuture<?> timer) {
+    TimeoutRelay(DefaultPromise<?> target) {
       this.target = target;
-      this.timer = timer;
     }
 
     @Override
     void fire(Object raw) {
-      if (timer != null) {
-        timer.cancel(false);
+      if (expired) {
+        return;
+      }
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
       }
       target.completeWithResultOf(raw);
     }

@@ -681,15 +681,26 @@ public final class DefaultPromise<T> extends Completion implements Promise<T>, R
       return derive(RELAY, null);
     }
     DefaultPromise<T> target = new DefaultPromise<>(home, this, ROOT, null);
-    ScheduledFuture<?> timer = home.scheduleInternal(() -> {
+    Completions.TimeoutRelay relay = new Completions.TimeoutRelay(target);
+    relay.timer = home.scheduleInternal(() -> {
       // A source that already has its result is in time, even if its relay still waits in the
       // loop's queue behind this timer.
-      if (!isDone() && target.fail(new TimeoutException("future did not complete within "
-          + Throwables.formatNanos(nanos) + " (orTimeout); the work that produces it was cancelled"))) {
-        cancel();
+      if (isDone()) {
+        return;
+      }
+      // The source is cancelled before the result fails, so whoever sees the TimeoutException
+      // also sees the work told to stop. The relay stands aside first: the cancellation it would
+      // carry is not the result's truth. If the cancel loses to a completion from another thread,
+      // the source was in time after all and its relay, queued behind this task, delivers it.
+      relay.expired = true;
+      if (cancel()) {
+        target.fail(new TimeoutException("future did not complete within "
+            + Throwables.formatNanos(nanos) + " (orTimeout); the work that produces it was cancelled"));
+      } else {
+        relay.expired = false;
       }
     }, nanos);
-    addCompletion(new Completions.TimeoutRelay(target, timer), true);
+    addCompletion(relay, true);
     return target;
   }
 
