@@ -41,7 +41,8 @@ final class Completions {
 
   /**
    * Like {@link Relay}, and stops the timeout's timer. Once the timer has expired it stands aside:
-   * the timer cancels the source and fails the target itself (see {@code DefaultPromise.orTimeout}).
+   * the timer settles the target itself, failed after cancelling the source, or with the source's
+   * result if a completion beat the cancel (see {@code DefaultPromise.orTimeout}).
    */
   static final class TimeoutRelay extends Completion {
     private final DefaultPromise<?> target;

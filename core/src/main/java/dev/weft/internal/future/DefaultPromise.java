@@ -691,13 +691,14 @@ public final class DefaultPromise<T> extends Completion implements Promise<T>, R
       // The source is cancelled before the result fails, so whoever sees the TimeoutException
       // also sees the work told to stop. The relay stands aside first: the cancellation it would
       // carry is not the result's truth. If the cancel loses to a completion from another thread,
-      // the source was in time after all and its relay, queued behind this task, delivers it.
+      // the source was in time after all: its result is delivered here, as the relay (which may
+      // already have stood aside, or still wait in the queue) would have.
       relay.expired = true;
       if (cancel()) {
         target.fail(new TimeoutException("future did not complete within "
             + Throwables.formatNanos(nanos) + " (orTimeout); the work that produces it was cancelled"));
       } else {
-        relay.expired = false;
+        target.completeWithResultOf(result); // set: the cancel lost to it
       }
     }, nanos);
     addCompletion(relay, true);
