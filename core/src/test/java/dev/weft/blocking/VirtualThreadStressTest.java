@@ -25,6 +25,7 @@ class VirtualThreadStressTest {
         .bulkhead(Adapters.virtualThreads("bursts").maxConcurrency(3).maxQueue(64))
         .bulkhead(Adapters.virtualThreads("eager").maxConcurrency(1).maxQueue(4))
         .bulkhead(Adapters.virtualThreads("chaos").maxConcurrency(4).maxQueue(16))
+        .bulkhead(Adapters.virtualThreads("full").maxConcurrency(1).maxQueue(1))
         .build();
   }
 
@@ -42,6 +43,12 @@ class VirtualThreadStressTest {
   @Test
   void aCallerCallingAgainTheMomentItsCallCompletesIsAlwaysServed() {
     assertThat(WakeUpBursts.runEager(runtime.adapter("eager"), 1_000_000, Duration.ofMillis(2_500), 20_000))
+        .as("calls").isGreaterThan(1_000);
+  }
+
+  @Test
+  void asManyEagerCallersAsTheBoundAreNeverRefused() throws Exception {
+    assertThat(WakeUpBursts.runEagerCallers(runtime.adapter("full"), 2, Duration.ofMillis(2_500)))
         .as("calls").isGreaterThan(1_000);
   }
 

@@ -110,6 +110,51 @@ final class WakeUpBursts {
     return calls;
   }
 
+  /**
+   * As many callers as the adapter's bound (running + queued), each calling again the instant its
+   * previous call completes: at most that many calls are ever in flight, and a call frees its slot
+   * before its future completes, so none may be refused. The next call often lands while a thread
+   * holds a permit on its way to a queued call: a count that held that call twice would refuse it.
+   *
+   * @return how many calls ran
+   */
+  static int runEagerCallers(BlockingAdapter adapter, int callers, Duration budget) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(callers);
+    try {
+      long deadline = System.nanoTime() + budget.toNanos();
+      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        results.add(threads.submit(() -> {
+          int calls = 0;
+          while (System.nanoTime() - deadline < 0) {
+            Future<Integer> call = adapter.call(() -> 1);
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!call.isDone()) {
+              if (System.nanoTime() - giveUp > 0) {
+                throw new AssertionError("call " + calls + " was accepted but never ran; " + adapter.stats());
+              }
+              Thread.onSpinWait();
+            }
+            if (call.isFailed()) {
+              throw new AssertionError("call " + calls + " was refused with at most " + callers
+                  + " calls in flight, the adapter's bound", call.failureNow());
+            }
+            calls++;
+          }
+          return calls;
+        }));
+      }
+      int calls = 0;
+      for (java.util.concurrent.Future<Integer> result : results) {
+        calls += result.get(budget.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      }
+      assertThat(Await.quiet(adapter).rejected()).as("rejected").isZero();
+      return calls;
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   private static void spinNanos(long nanos) {
     long end = System.nanoTime() + nanos;
     while (System.nanoTime() - end < 0) {

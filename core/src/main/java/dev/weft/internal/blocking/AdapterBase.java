@@ -135,7 +135,23 @@ abstract class AdapterBase implements BlockingAdapter {
    *     is at most maxConcurrency)
    * @param queued calls waiting for a busy thread (at most maxQueue)
    */
-  record Occupancy(int running, int starting, int queued) {}
+  record Occupancy(int running, int starting, int queued) {
+    /**
+     * Splits the calls accepted and not running: those that fit in the free threads are starting
+     * (a thread is on its way to each), only the rest are queued. So queued never exceeds maxQueue
+     * and running + starting never exceeds maxConcurrency, whatever the moment of the reading.
+     *
+     * @param running calls running
+     * @param load calls accepted and not ended
+     * @param maxConcurrency the adapter's bound on running calls
+     * @return the split
+     */
+    static Occupancy of(int running, int load, int maxConcurrency) {
+      int waiting = Math.max(0, load - running);
+      int starting = Math.min(waiting, Math.max(0, maxConcurrency - running));
+      return new Occupancy(running, starting, waiting - starting);
+    }
+  }
 
   /** Live threads of the adapter. */
   abstract int threads();

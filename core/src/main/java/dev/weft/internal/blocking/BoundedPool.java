@@ -252,11 +252,8 @@ public final class BoundedPool extends AdapterBase {
 
   @Override
   Occupancy occupancy() {
-    int running = metrics.active();
-    int waiting = Math.max(0, load.get() - running);
-    int freeThreads = Math.max(0, settings.maxConcurrency() - running);
-    int starting = Math.min(waiting, freeThreads); // see Overview: counts an operator reads
-    return new Occupancy(running, starting, waiting - starting);
+    // see Overview: counts an operator reads
+    return Occupancy.of(metrics.active(), load.get(), settings.maxConcurrency());
   }
 
   @Override

@@ -84,7 +84,6 @@ final class CallTask<T> implements Runnable {
   volatile boolean slowReported; // the watchdog reported this call as slow
   private volatile ScheduledFuture<?> timer; // the timeout's timer, or null; see Overview
   private boolean timerStarted; // read and written by the submitting thread only
-  boolean waited; // it went through a wait queue (virtual threads); set before it is queued
 
   CallTask(AdapterBase owner, Callable<T> callable, DefaultPromise<T> promise, LoopImpl home, long timeoutNanos) {
     this.owner = owner;

@@ -4,37 +4,59 @@ import dev.weft.AsyncRuntime;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jctools.queues.MpmcArrayQueue;
 
 /*
- * Overview: `permits` counts virtual threads running or about to run calls (<= maxConcurrency). A
- * call takes a permit by CAS and gets a new virtual thread; without one it waits in the queue,
- * whose exact bound is `waiting` (CAS-incremented below maxQueue; a dropped call gives its slot
- * back at once). A call returns its permit when it ends, before its promise completes (released),
- * so its caller can call again at once. The virtual thread then takes the next waiting call itself
- * (no new thread, no hand-off) if it can take a permit back; it also gives the permit back when it
- * finds no live call to poll. Either way it looks at the queue after it returns a permit, since a
- * call may have queued after its last poll while the permit still looked taken. A submitter
- * likewise looks for a free permit after queuing. So a waiting call always has a thread coming.
+ * Overview
+ *
+ * Admission: `load` counts calls accepted and not yet ended (waiting, on their way to a thread, or
+ * running). A call is accepted only by CAS-incrementing it below maxConcurrency + maxQueue, as in
+ * BoundedPool, so rejections start at exactly that many calls in flight. A call frees its slot when
+ * it returns, before its promise completes (released), so a caller that calls again as soon as its
+ * future completes is never refused for a call that has ended. (An earlier version bounded the
+ * permits and the queued calls separately: a virtual thread that had taken a permit on its way to a
+ * queued call counted that call twice, and a caller was refused - "0/2 running, 2/2 queued" - with
+ * three calls of a 2 + 2 adapter in flight.)
+ *
+ * Threads: `permits` counts virtual threads running calls or on their way to one
+ * (<= maxConcurrency). A call takes a permit by CAS and gets a new virtual thread; without one it
+ * waits in the queue. A call returns its permit when it ends, before its promise completes. The
+ * virtual thread then takes the next waiting call itself (no new thread, no hand-off) if it can take
+ * a permit back; it also gives the permit back when it finds no live call to poll. Either way it
+ * looks at the queue after it returns a permit, since a call may have queued after its last poll
+ * while the permit still looked taken. A submitter likewise looks for a free permit after queuing.
+ * So a waiting call always has a thread coming.
+ *
+ * The queue: a linked queue, so an adapter allowed a million virtual threads reserves nothing for
+ * calls that never wait. Live entries are bounded by `load`; a call dropped while it waited gives
+ * its slot back at once but its entry stays until a thread polls and skips it. `entries` counts
+ * entries offered and not yet polled, live or dropped, and is kept below the bound plus maxQueue:
+ * only if more calls than that were dropped while every permit stays taken is a call refused below
+ * the bound, with a message that says why (BoundedPool's limit too).
  */
 
 /** A virtual thread per call, bounded by permits and a wait queue. */
 public final class VirtualThreadAdapter extends AdapterBase {
   private final ThreadFactory threads;
-  private final MpmcArrayQueue<CallTask<?>> queue;
-  private final AtomicInteger permits = new AtomicInteger(); // calls holding a virtual thread
-  private final AtomicInteger waiting = new AtomicInteger(); // calls queued, not dropped, not begun
+  private final Queue<CallTask<?>> queue = new ConcurrentLinkedQueue<>();
+  private final int bound; // maxConcurrency + maxQueue
+  private final int maxEntries; // bound + maxQueue: room for maxQueue dropped entries not yet skipped
+  private final AtomicInteger load = new AtomicInteger(); // accepted, not ended
+  private final AtomicInteger permits = new AtomicInteger(); // virtual threads running or seeking a call
+  private final AtomicInteger entries = new AtomicInteger(); // queue entries offered, not yet polled
   private final Set<CallTask<?>> running = ConcurrentHashMap.newKeySet(); // for slow-call checks and close
 
   private VirtualThreadAdapter(DefaultAsyncRuntime runtime, AdapterSettings settings) {
     super(runtime, settings);
     this.threads = VirtualThreads.factory(threadNamePrefix());
-    this.queue = new MpmcArrayQueue<>(Math.max(2, 2 * settings.maxQueue()));
+    this.bound = settings.maxConcurrency() + settings.maxQueue();
+    this.maxEntries = bound + settings.maxQueue();
   }
 
   /**
@@ -57,22 +79,23 @@ public final class VirtualThreadAdapter extends AdapterBase {
     if (closed) {
       throw reject();
     }
+    int current;
+    do {
+      current = load.get();
+      if (current >= bound) {
+        throw reject();
+      }
+    } while (!load.compareAndSet(current, current + 1));
     if (tryAcquirePermit()) {
       startThread(task);
       return;
     }
-    int current;
-    do {
-      current = waiting.get();
-      if (current >= settings.maxQueue()) {
-        throw reject();
-      }
-    } while (!waiting.compareAndSet(current, current + 1));
-    task.waited = true;
-    if (!queue.offer(task)) {
-      waiting.decrementAndGet();
+    if (entries.incrementAndGet() > maxEntries) {
+      entries.decrementAndGet();
+      load.decrementAndGet();
       throw reject(true); // the queue is full of dropped calls not yet skipped
     }
+    queue.offer(task);
     if (tryAcquirePermit()) {
       startThread(null); // a permit came free while we queued: make sure someone serves the queue
     }
@@ -116,6 +139,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
 
   private CallTask<?> pollLive() {
     for (CallTask<?> task; (task = queue.poll()) != null; ) {
+      entries.decrementAndGet();
       if (task.state == CallTask.QUEUED) {
         return task; // may still be dropped before begin(); runTask handles that
       }
@@ -131,9 +155,6 @@ public final class VirtualThreadAdapter extends AdapterBase {
     if (!task.begin(Thread.currentThread())) {
       return false; // dropped; the dropper freed its slot
     }
-    if (task.waited) {
-      waiting.decrementAndGet();
-    }
     running.add(task);
     try {
       task.execute(); // returns the permit (released) before it completes the promise
@@ -146,19 +167,23 @@ public final class VirtualThreadAdapter extends AdapterBase {
 
   @Override
   void dropped(CallTask<?> task) {
-    if (task.waited) {
-      waiting.decrementAndGet();
-    }
+    load.decrementAndGet();
   }
 
   @Override
   void released(CallTask<?> task) {
+    load.decrementAndGet();
     permits.decrementAndGet();
   }
 
   @Override
   int queued() {
-    return waiting.get();
+    return occupancy().queued();
+  }
+
+  @Override
+  Occupancy occupancy() {
+    return Occupancy.of(metrics.active(), load.get(), settings.maxConcurrency());
   }
 
   @Override
@@ -184,6 +209,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
   @Override
   void abortWaitingCalls() {
     for (CallTask<?> task; (task = queue.poll()) != null; ) {
+      entries.decrementAndGet();
       task.abortBeforeStart(neverStartedMessage());
     }
   }
