@@ -99,12 +99,16 @@ class BoundedPoolSpinPolicyTest {
 
     // Calls that come well after a spin would have given up: each spin ends empty and halves the
     // window; below an eighth of spinBeforePark it closes (5 ms, 2.5, 1.25, 0.625, then 0). A spin
-    // preempted on a busy machine closes it at once.
+    // preempted on a busy machine closes it at once, even one that caught the next call: the wait
+    // below ends when the worker's spin has begun (the count grows as it begins) or the window is
+    // closed, since a closed window means no spin comes.
     for (int call = 0; call < 4 && policy.window() > 0; call++) {
       long emptyBefore = emptySpins(policy);
       pool.call(() -> 1).join(WAIT);
-      Polling.await("the spin after call " + call + " ends empty", WAIT, () -> emptySpins(policy) > emptyBefore,
-          () -> "window " + policy.window() + " ns");
+      Polling.await("the spin after call " + call + " begins, or the window closes", WAIT,
+          () -> emptySpins(policy) > emptyBefore || policy.window() == 0, () -> "window " + policy.window() + " ns, "
+              + policy.spins() + " spins, " + policy.spinsThatFoundWork() + " found work, " + policy.spinsPreempted()
+              + " preempted");
       callLaterThanASpinWouldWait();
     }
     assertThat(policy.window()).as("window after 4 spins that found nothing (%d preempted)", policy.spinsPreempted())

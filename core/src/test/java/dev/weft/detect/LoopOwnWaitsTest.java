@@ -25,7 +25,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,13 +116,20 @@ class LoopOwnWaitsTest {
     assertThat(seen.sites()).as("Netty's non-blocking channel reads and writes: " + seen.describe()).isEmpty();
   }
 
+  /**
+   * One echo connection over Netty channels on the runtime's loops; returns once both channels
+   * are closed and their loops have run what the closes queued, so none of this round's work (the
+   * first round's class initialisations above all) lands in the next round's window.
+   */
   private static void echoOverNettyOnTheLoops() throws Exception {
+    Queue<Channel> children = new ConcurrentLinkedQueue<>();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(DefaultAsyncRuntime.of(weft.runtime(), "this test").eventLoopGroup())
         .channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel channel) {
+            children.add(channel);
             channel.pipeline().addLast(new Echo());
           }
         });
@@ -140,6 +149,18 @@ class LoopOwnWaitsTest {
       }
     } finally {
       server.close().sync();
+    }
+    // The client's close reaches the child channel asynchronously: it closes on its loop when it
+    // reads the end of stream, and its deregistration is a task that close queues on that loop.
+    for (Channel child : children) {
+      assertThat(child.closeFuture().await(10, TimeUnit.SECONDS)).as("the server's end of the connection closed").isTrue();
+    }
+    List<Channel> closed = new ArrayList<>(children);
+    closed.add(server);
+    for (Channel channel : closed) {
+      for (int task = 0; task < 2; task++) { // the close's task, then any task it queued
+        assertThat(channel.eventLoop().submit(() -> { }).await(10, TimeUnit.SECONDS)).as("the loop ran its tasks").isTrue();
+      }
     }
   }
 
