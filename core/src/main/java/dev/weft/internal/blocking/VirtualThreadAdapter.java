@@ -87,7 +87,12 @@ public final class VirtualThreadAdapter extends AdapterBase {
       }
     } while (!load.compareAndSet(current, current + 1));
     if (tryAcquirePermit()) {
-      startThread(task);
+      try {
+        startThread(task);
+      } catch (Throwable cannotStart) { // not accepted after all: the caller gets the error
+        load.decrementAndGet();
+        throw cannotStart;
+      }
       return;
     }
     if (entries.incrementAndGet() > maxEntries) {
@@ -97,7 +102,16 @@ public final class VirtualThreadAdapter extends AdapterBase {
     }
     queue.offer(task);
     if (tryAcquirePermit()) {
-      startThread(null); // a permit came free while we queued: make sure someone serves the queue
+      try {
+        startThread(null); // a permit came free while we queued: make sure someone serves the queue
+      } catch (Throwable cannotStart) {
+        if (!queue.remove(task)) {
+          return; // a thread has taken the call already: it runs, so the caller must not see an error
+        }
+        entries.decrementAndGet();
+        load.decrementAndGet();
+        throw cannotStart;
+      }
     }
   }
 
@@ -110,10 +124,16 @@ public final class VirtualThreadAdapter extends AdapterBase {
     return false;
   }
 
+  /** Starts a virtual thread with the permit just taken; gives the permit back if it cannot start. */
   private void startThread(CallTask<?> first) {
-    Thread thread = threads.newThread(() -> serve(first));
-    thread.setUncaughtExceptionHandler(this::reportUncaught);
-    thread.start();
+    try {
+      Thread thread = threads.newThread(() -> serve(first));
+      thread.setUncaughtExceptionHandler(this::reportUncaught);
+      thread.start();
+    } catch (Throwable cannotStart) { // OutOfMemoryError, or a JVM that refuses new threads
+      permits.decrementAndGet();
+      throw cannotStart;
+    }
   }
 
   /** The body of a virtual thread, which starts with a permit: its first call, then waiting calls. */
@@ -236,7 +256,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
   @Override
   boolean awaitTermination(long nanos) throws InterruptedException {
     long deadline = System.nanoTime() + nanos;
-    while (permits.get() > 0) {
+    while (permits.get() > 0 || load.get() > 0) { // a thread between calls holds no permit for a moment
       if (System.nanoTime() - deadline >= 0) {
         return false;
       }
