@@ -34,7 +34,10 @@ public final class VirtualThreadsBuilder implements AdapterSpec {
   }
 
   /**
-   * The most calls waiting for a permit. Default 1 000.
+   * The most calls waiting for a permit. Default 1 000. The adapter refuses a call only when
+   * {@code maxConcurrency + maxQueue} calls are in flight, so a call may wait a moment for a virtual
+   * thread already on its way to it even with {@code maxQueue(0)}; the counts show such a call as
+   * starting, not queued.
    *
    * @param maxQueue 0 to 1 000 000
    * @return this builder
