@@ -6,6 +6,7 @@ import dev.weft.AsyncRuntime;
 import dev.weft.blocking.Adapters;
 import dev.weft.http.testing.RawHttpClient;
 import dev.weft.testing.LogCapture;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,14 @@ import org.junit.jupiter.api.Timeout;
  * queued)"). And 32 requests can still arrive before the 8 started threads are given a core - on
  * a 2-core machine loaded by other builds that refused 1 request of 200 in about 1 run of 10,
  * with "0/8 running, 8 starting, 16/16 queued" - so a request that finds the bulkhead full waits
- * for room for the server's admissionWait (50 ms by default) instead of being refused at once.
- * If the bulkhead did refuse on the way, its warning's counts respect each limit.
+ * for room for the server's admissionWait instead of being refused at once. If the bulkhead did
+ * refuse on the way, its warning's counts respect each limit.
+ *
+ * <p>The test sets admissionWait to 1 s; everything else is the defaults. With the default 50 ms,
+ * 30 of 30 quiet runs answered all 200, but beside CPU-bound processes a cold JVM's loop can stall
+ * for longer than that (one such run: the loop blocked 105 ms in its first requests beside a single
+ * busy process, and 1 request of 200 was refused after its 50 ms). That 503 is the setting working
+ * as documented, not a lost request; a CI machine shared with other jobs must not fail on it.
  */
 class ColdStartTest {
   private static final int CONNECTIONS = 32;
@@ -59,10 +66,11 @@ class ColdStartTest {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void aFreshServerWithItsDefaultsAnswersEveryRequestOfItsFirstBurstWith200() throws Exception {
+  void aFreshServerAnswersEveryRequestOfItsFirstBurstWith200() throws Exception {
     runtime = AsyncRuntime.builder().name("cold").loops(2)
         .bulkhead(Adapters.boundedPool("db").maxThreads(8).maxQueue(16)).build();
     server = HttpServer.builder(runtime)
+        .admissionWait(Duration.ofSeconds(1)) // see the class comment: CPU stalls of a loaded machine
         .routeBlocking("GET", "/item", "db", request -> {
           LockSupport.parkNanos(QUERY_NANOS);
           return Response.text("item");
