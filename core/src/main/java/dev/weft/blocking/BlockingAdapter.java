@@ -22,7 +22,10 @@ import java.util.concurrent.Callable;
  * unbounded queue. Nothing is thrown for it: a refusal reaches the caller by the same path as the
  * call's own failures ({@code onFailure}, {@code recover}, {@code join}), and, like any failure,
  * is reported to the unhandled-failure handler if nobody observes it. The call's exception fails
- * the future as it is (no wrapping); the adapter's threads survive it.
+ * the future as it is (no wrapping); the adapter's threads survive it. If the JVM cannot start a
+ * thread for the adapter (out of native threads: a container's pids limit), a call that a running
+ * thread will take still runs, and one that no thread will run fails with a
+ * {@code RejectedException} whose cause is the {@code OutOfMemoryError}.
  *
  * <h2>Cancellation and timeouts</h2>
  * Cancelling the future (or its timeout expiring) drops a call that is still waiting, and

@@ -41,6 +41,8 @@ abstract class AdapterBase implements BlockingAdapter {
   // a pool at its limit accepts and rejects in turns, which would log nearly every rejection, on
   // the caller's thread (often a loop), just when the service is overloaded.
   private final AtomicLong nextSaturationWarning = new AtomicLong(System.nanoTime());
+  // Likewise for threads that could not be started: under thread exhaustion every call may try.
+  private final AtomicLong nextStartFailureWarning = new AtomicLong(System.nanoTime());
 
   AdapterBase(DefaultAsyncRuntime runtime, AdapterSettings settings) {
     this.runtime = runtime;
@@ -252,6 +254,44 @@ abstract class AdapterBase implements BlockingAdapter {
     return rejected;
   }
 
+  /**
+   * A thread for this adapter could not be started (the JVM is out of native threads, or of memory
+   * for their stacks): logs it, at most once per saturation-warning interval while it lasts. The
+   * calls already accepted wait for the threads that run; see {@link #cannotStartThread} for a call
+   * that no thread will take.
+   *
+   * @param cause what {@link Thread#start} threw
+   * @param liveThreads the adapter's threads still serving its calls
+   */
+  void threadStartFailed(Throwable cause, int liveThreads) {
+    long now = System.nanoTime();
+    long next = nextStartFailureWarning.get();
+    if (now - next >= 0 && nextStartFailureWarning.compareAndSet(next, now + SATURATION_WARNING_INTERVAL_NANOS)) {
+      LOG.warn("{} could not start a thread ({}); its {} running thread(s) serve its calls meanwhile. {} (logged at "
+          + "most every {} while it lasts)", describe(), cause, liveThreads, threadLimitAdvice(),
+          Throwables.formatNanos(SATURATION_WARNING_INTERVAL_NANOS));
+    }
+  }
+
+  /**
+   * Counts and describes the refusal of a call that no thread will run: a thread could not be
+   * started for it, and none of the adapter's threads will take it.
+   *
+   * @param cause what {@link Thread#start} threw
+   * @return the refusal, with {@code cause} as its cause
+   */
+  RejectedException cannotStartThread(Throwable cause) {
+    metrics.rejected.increment();
+    return new RejectedException(describe() + " could not start a thread to run this call (" + cause
+        + "); the call never ran. " + threadLimitAdvice(), cause);
+  }
+
+  private String threadLimitAdvice() {
+    return "The JVM is out of threads or of memory for their stacks: raise the process's limit (ulimit -u, a "
+        + "container's pids limit, -Xss for the stack size) or lower " + settings.kind().concurrencySetting()
+        + " here and in the other adapters";
+  }
+
   /** Reports {@code task} once if it has been running on {@code runner} past the slow-call threshold. */
   final void checkSlowCall(CallTask<?> task, Thread runner, long now) {
     if (task != null && !task.slowReported && runner != null && task.isRunning()
@@ -289,6 +329,11 @@ abstract class AdapterBase implements BlockingAdapter {
   }
 
   String threadNamePrefix() {
+    return threadNamePrefix(runtime, settings);
+  }
+
+  /** How an adapter's threads are named: the runtime's name, the adapter's, and a number. */
+  static String threadNamePrefix(DefaultAsyncRuntime runtime, AdapterSettings settings) {
     return runtime.name() + "-" + settings.name() + "-";
   }
 

@@ -105,6 +105,18 @@ import org.jctools.queues.MpmcArrayQueue;
  *
  * Pre-start: prestartThreads workers are started with the pool; they go idle as any worker does and
  * retire after keepAlive unless calls keep them.
+ *
+ * A thread that cannot start (Thread.start throws: the JVM is out of native threads or of memory
+ * for their stacks - a container's pids limit, typically) gives back its count in `threads` and
+ * `waking` and is logged. While some worker lives, the calls waiting are still served: a live worker
+ * is busy and polls when its call ends, or is going idle and polls once more after publishing
+ * itself (see No lost wake-up), so nothing more is done. When none lives (`threads` is 0 after the
+ * failure), nothing would ever poll the queue: whoever saw the start fail (a submitter, or a worker
+ * retiring with calls behind it) takes the waiting calls out and settles them as refused, with the
+ * start's failure as the cause; a submitter's own call is refused to it directly. A call a worker
+ * began meanwhile runs (the take-back is the QUEUED -> DROPPED CAS that begin() also races for).
+ * Before, the submitter got the Error while its call stayed queued and could still run, and a
+ * worker whose hand-on failed died holding the call it had taken.
  */
 
 /** A bounded pool of platform threads. */
@@ -120,9 +132,18 @@ public final class BoundedPool extends AdapterBase {
   private final AtomicReference<IdleNode> idle = new AtomicReference<>(); // LIFO stack of idle workers
   private final AtomicInteger threadNumbers = new AtomicInteger();
   private final Set<Worker> workers = ConcurrentHashMap.newKeySet(); // for slow-call checks
+  private final ThreadStarter starter;
+  private volatile Throwable lastStartFailure; // what the last Thread.start that failed threw
 
-  private BoundedPool(DefaultAsyncRuntime runtime, AdapterSettings settings) {
+  /** Starts a worker's thread; {@code Thread::start}, except in tests that make starts fail. */
+  @FunctionalInterface
+  interface ThreadStarter {
+    void start(Thread thread);
+  }
+
+  private BoundedPool(DefaultAsyncRuntime runtime, AdapterSettings settings, ThreadStarter starter) {
     super(runtime, settings);
+    this.starter = starter;
     this.bound = settings.maxConcurrency() + settings.maxQueue();
     this.queue = new MpmcArrayQueue<>(Math.max(2, 2 * bound));
     this.spinPolicy = new SpinPolicy(settings.spinNanos(), settings.availableProcessors());
@@ -136,12 +157,19 @@ public final class BoundedPool extends AdapterBase {
    * @return the pool
    */
   public static BoundedPool start(AsyncRuntime runtime, AdapterSettings settings) {
+    return start(runtime, settings, Thread::start);
+  }
+
+  /** As {@link #start(AsyncRuntime, AdapterSettings)}, starting threads with {@code starter} (tests). */
+  static BoundedPool start(AsyncRuntime runtime, AdapterSettings settings, ThreadStarter starter) {
     DefaultAsyncRuntime owner = DefaultAsyncRuntime.of(runtime, "a bounded pool");
-    BoundedPool pool = new BoundedPool(owner, settings);
+    BoundedPool pool = new BoundedPool(owner, settings, starter);
     owner.adapters().register(pool);
     for (int i = 0; i < settings.prestartThreads(); i++) {
       pool.threads.incrementAndGet();
-      pool.startWorker();
+      if (!pool.startWorker()) {
+        break; // logged; the rest start on demand, as in a pool without pre-start
+      }
     }
     return pool;
   }
@@ -173,12 +201,13 @@ public final class BoundedPool extends AdapterBase {
     }
     int waiting = entries.incrementAndGet();
     int coming = coming();
-    if (waiting > coming && (coming == 0 || idle.get() == null)) {
-      // more calls wait than workers are coming: start a thread for this one, or wake an idle worker.
-      // `waiting` is our increment's view: a worker that took an entry since may have signalled for
-      // it too, so a race can start one thread more than needed (it idles, then retires); never fewer
-      // if none is coming yet (a coming worker wakes the next idle one: see Overview, wake-up)
-      signalWork();
+    if (waiting > coming && (coming == 0 || idle.get() == null) && !signalWork()) {
+      // more calls wait than workers are coming: we started a thread for this one, or woke an idle
+      // worker, and here the start failed. `waiting` is our increment's view: a worker that took an
+      // entry since may have signalled for it too, so a race can start one thread more than needed
+      // (it idles, then retires); never fewer if none is coming yet (a coming worker wakes the next
+      // idle one: see Overview, wake-up)
+      refuseStrandedCalls(task);
     }
   }
 
@@ -196,42 +225,81 @@ public final class BoundedPool extends AdapterBase {
     return task;
   }
 
-  /** A worker (no longer counted as coming) took an entry: if more wait than workers come, signal. */
+  /**
+   * A worker (no longer counted as coming) took an entry: if more wait than workers come, signal.
+   * A failed start needs nothing more here: this worker lives, and polls again after its call.
+   */
   private void handOnWakeUp() {
     if (entries.decrementAndGet() > coming()) {
       signalWork();
     }
   }
 
-  /** Wakes an idle worker, or starts one below maxThreads; else every worker is busy. */
-  private void signalWork() {
+  /**
+   * Wakes an idle worker, or starts one below maxThreads; else every worker is busy.
+   *
+   * @return false if a thread was to start and could not (see Overview: a thread that cannot start)
+   */
+  private boolean signalWork() {
     for (IdleNode top; (top = idle.get()) != null; ) {
       if (idle.compareAndSet(top, top.next) && top.worker.signal()) {
-        return;
+        return true;
       }
     }
     for (int live; (live = threads.get()) < settings.maxConcurrency(); ) {
       if (threads.compareAndSet(live, live + 1)) {
-        startWorker();
-        return;
+        return startWorker();
       }
+    }
+    return true; // every worker is busy: one polls the queue when its call ends
+  }
+
+  /**
+   * Starts a worker already counted in {@code threads}.
+   *
+   * @return false if its thread could not start: the counts are given back and the failure logged
+   */
+  private boolean startWorker() {
+    waking.incrementAndGet(); // the worker stops counting itself before its first poll
+    try {
+      Worker worker = new Worker();
+      Thread thread = new Thread(worker, threadNamePrefix() + threadNumbers.getAndIncrement());
+      thread.setDaemon(true);
+      thread.setUncaughtExceptionHandler(this::reportUncaught);
+      worker.thread = thread;
+      starter.start(thread);
+      return true;
+    } catch (Throwable cannotStart) { // OutOfMemoryError: unable to create native thread
+      waking.decrementAndGet();
+      int live = threads.decrementAndGet();
+      lastStartFailure = cannotStart;
+      threadStartFailed(cannotStart, live);
+      return false;
     }
   }
 
-  /** Starts a worker already counted in {@code threads}. */
-  private void startWorker() {
-    Worker worker = new Worker();
-    Thread thread = new Thread(worker, threadNamePrefix() + threadNumbers.getAndIncrement());
-    thread.setDaemon(true);
-    thread.setUncaughtExceptionHandler(this::reportUncaught);
-    worker.thread = thread;
-    waking.incrementAndGet(); // the worker stops counting itself before its first poll
-    try {
-      thread.start();
-    } catch (Throwable cannotStart) { // OutOfMemoryError: unable to create native thread
-      waking.decrementAndGet();
-      threads.decrementAndGet();
-      throw cannotStart;
+  /**
+   * A thread could not start: if no worker is left to poll the queue, settles the calls waiting
+   * there as refused (see Overview: a thread that cannot start).
+   *
+   * @param own the submitter's call, refused by throwing; or null
+   */
+  private void refuseStrandedCalls(CallTask<?> own) {
+    if (threads.get() > 0) {
+      return; // a live worker polls the queue when its call ends, or before it parks
+    }
+    Throwable cause = lastStartFailure;
+    boolean ownRefused = false;
+    for (CallTask<?> task; (task = queue.poll()) != null; ) {
+      entries.decrementAndGet();
+      if (task == own) {
+        ownRefused = task.withdraw();
+      } else if (task.withdraw()) { // false: dropped meanwhile (its slot is free), or begun by a new worker
+        task.promise.fail(cannotStartThread(cause));
+      }
+    }
+    if (ownRefused) {
+      throw cannotStartThread(cause);
     }
   }
 
@@ -537,8 +605,8 @@ public final class BoundedPool extends AdapterBase {
       stopCountingAsWaking();
       state = RETIRED;
       threads.decrementAndGet();
-      if (!queue.isEmpty()) {
-        signalWork(); // a call slipped in while we left: make sure some worker takes it
+      if (!queue.isEmpty() && !signalWork()) { // a call slipped in while we left: make sure some worker takes it
+        refuseStrandedCalls(null);
       }
     }
   }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  *
  *   QUEUED --runner begins--> RUNNING --call returns--> DONE
  *   QUEUED --cancel hook--> DROPPED               (the adapter frees its slot; never runs)
- *   QUEUED --timeout or shutdown--> DROPPING --slot freed--> DROPPED
+ *   QUEUED --timeout, shutdown, or no thread to run it--> DROPPING --slot freed--> DROPPED
  *   RUNNING --cancel/timeout--> INTERRUPTING --interrupt sent--> INTERRUPTED --call returns--> DONE
  *
  * The interrupt handshake: a canceller interrupts the runner only inside INTERRUPTING, and the
@@ -183,16 +183,29 @@ final class CallTask<T> implements Runnable {
    * @return false if the call had begun (or was dropped) already
    */
   boolean abortBeforeStart(String message) {
+    if (!withdraw()) {
+      return false;
+    }
+    if (promise.fail(new CancellationException(message))) {
+      owner.metrics.cancelled.increment();
+    }
+    return true;
+  }
+
+  /**
+   * Takes back a call that has not begun, freeing its slot, without settling its future: it will
+   * never run. The adapter uses it during admission, where the refusal is the caller's to see.
+   *
+   * @return false if the call had begun (or was dropped) already
+   */
+  boolean withdraw() {
     if (!STATE.compareAndSet(this, QUEUED, DROPPING)) {
       return false;
     }
     try {
       owner.dropped(this);
     } finally {
-      state = DROPPED; // as the timer drops: a cancel() racing this fail() waits for the free slot
-    }
-    if (promise.fail(new CancellationException(message))) {
-      owner.metrics.cancelled.increment();
+      state = DROPPED; // as the timer drops: a cancel() racing a settling fail() waits for the free slot
     }
     return true;
   }

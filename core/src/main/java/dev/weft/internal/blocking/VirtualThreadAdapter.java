@@ -52,9 +52,9 @@ public final class VirtualThreadAdapter extends AdapterBase {
   private final AtomicInteger entries = new AtomicInteger(); // queue entries offered, not yet polled
   private final Set<CallTask<?>> running = ConcurrentHashMap.newKeySet(); // for slow-call checks and close
 
-  private VirtualThreadAdapter(DefaultAsyncRuntime runtime, AdapterSettings settings) {
+  private VirtualThreadAdapter(DefaultAsyncRuntime runtime, AdapterSettings settings, ThreadFactory threads) {
     super(runtime, settings);
-    this.threads = VirtualThreads.factory(threadNamePrefix());
+    this.threads = threads;
     this.bound = settings.maxConcurrency() + settings.maxQueue();
     this.maxEntries = bound + settings.maxQueue();
   }
@@ -69,7 +69,13 @@ public final class VirtualThreadAdapter extends AdapterBase {
    */
   public static VirtualThreadAdapter start(AsyncRuntime runtime, AdapterSettings settings) {
     DefaultAsyncRuntime owner = DefaultAsyncRuntime.of(runtime, "a virtual-thread adapter");
-    VirtualThreadAdapter adapter = new VirtualThreadAdapter(owner, settings);
+    return start(owner, settings, VirtualThreads.factory(threadNamePrefix(owner, settings)));
+  }
+
+  /** As {@link #start(AsyncRuntime, AdapterSettings)}, with the threads {@code threads} makes (tests). */
+  static VirtualThreadAdapter start(AsyncRuntime runtime, AdapterSettings settings, ThreadFactory threads) {
+    DefaultAsyncRuntime owner = DefaultAsyncRuntime.of(runtime, "a virtual-thread adapter");
+    VirtualThreadAdapter adapter = new VirtualThreadAdapter(owner, settings, threads);
     owner.adapters().register(adapter);
     return adapter;
   }
@@ -89,9 +95,9 @@ public final class VirtualThreadAdapter extends AdapterBase {
     if (tryAcquirePermit()) {
       try {
         startThread(task);
-      } catch (Throwable cannotStart) { // not accepted after all: the caller gets the error
+      } catch (Throwable cannotStart) { // not accepted after all: the caller's future fails with why
         load.decrementAndGet();
-        throw cannotStart;
+        throw cannotStartThread(cannotStart);
       }
       return;
     }
@@ -106,11 +112,12 @@ public final class VirtualThreadAdapter extends AdapterBase {
         startThread(null); // a permit came free while we queued: make sure someone serves the queue
       } catch (Throwable cannotStart) {
         if (!queue.remove(task)) {
+          threadStartFailed(cannotStart, permits.get());
           return; // a thread has taken the call already: it runs, so the caller must not see an error
         }
         entries.decrementAndGet();
         load.decrementAndGet();
-        throw cannotStart;
+        throw cannotStartThread(cannotStart);
       }
     }
   }

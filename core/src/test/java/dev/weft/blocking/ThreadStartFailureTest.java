@@ -1,0 +1,246 @@
+package dev.weft.blocking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.AsyncRuntime;
+import dev.weft.RejectedException;
+import dev.weft.future.Future;
+import dev.weft.internal.blocking.AdapterKind;
+import dev.weft.internal.blocking.AdapterSettings;
+import dev.weft.internal.blocking.ScriptedThreadStarts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An adapter whose threads cannot start (the JVM is out of native threads: a container's pids
+ * limit, {@code ulimit -u}): every call is either run or refused with the reason, never left
+ * waiting for a thread that does not exist, and the caller never sees an error for a call that runs.
+ */
+class ThreadStartFailureTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static AsyncRuntime runtime;
+
+  @BeforeAll
+  static void startRuntime() {
+    runtime = AsyncRuntime.builder().name("tsf").loops(1).shutdownGracePeriod(Duration.ofSeconds(2)).build();
+  }
+
+  @AfterAll
+  static void closeRuntime() {
+    runtime.close();
+  }
+
+  private static OutOfMemoryError outOfThreads() {
+    return new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource limits "
+        + "reached");
+  }
+
+  private static AdapterSettings pool(String name, int maxThreads, int maxQueue) {
+    return AdapterSettings.builder(name, AdapterKind.BOUNDED_POOL).maxConcurrency(maxThreads).maxQueue(maxQueue)
+        .build();
+  }
+
+  private static void assertRefusedForWantOfAThread(Future<?> call, String adapter) {
+    assertThatThrownBy(() -> call.join(WAIT))
+        .as("the call's future fails with why")
+        .isInstanceOf(RejectedException.class)
+        .hasMessageContaining(adapter)
+        .hasMessageContaining("could not start a thread to run this call")
+        .hasMessageContaining("the call never ran")
+        .hasMessageContaining("pids limit")
+        .hasCauseInstanceOf(OutOfMemoryError.class);
+  }
+
+  @Test
+  void aPoolThatCannotStartAThreadRefusesTheCallWithTheReasonAndGivesItsSlotBack() throws Exception {
+    AtomicBoolean startsFail = new AtomicBoolean(true);
+    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, pool("no-threads", 2, 2), thread -> {
+      if (startsFail.get()) {
+        throw outOfThreads();
+      }
+      thread.start();
+    });
+
+    Future<String> call = adapter.call(() -> "ran");
+
+    assertRefusedForWantOfAThread(call, "bounded pool 'no-threads'");
+    AdapterStats stats = adapter.stats();
+    assertThat(stats.threads()).as("threads").isZero();
+    assertThat(stats.queued()).as("queued").isZero();
+    assertThat(stats.rejected()).as("rejected").isEqualTo(1);
+
+    startsFail.set(false);
+    assertThat(adapter.call(() -> "ran").join(WAIT)).as("once threads start again").isEqualTo("ran");
+    assertTheWholeBoundIsFree(adapter, 2, 2);
+  }
+
+  @Test
+  void aCallQueuedBehindABusyWorkerWaitsForItWhenNoOtherThreadCanStart() throws Exception {
+    AtomicInteger starts = new AtomicInteger();
+    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, pool("busy-worker", 2, 2), thread -> {
+      if (starts.incrementAndGet() > 1) {
+        throw outOfThreads();
+      }
+      thread.start();
+    });
+    Gate gate = new Gate();
+    Future<String> busy;
+    Future<Thread> waiting;
+    try {
+      busy = adapter.call(gate.call("busy"));
+      gate.awaitEntered(1);
+      waiting = adapter.call(Thread::currentThread); // its thread cannot start: it waits for the busy worker
+
+      assertThat(starts.get()).as("a second thread was tried").isEqualTo(2);
+      assertThat(waiting.isDone()).as("accepted, not refused, and not run yet").isFalse();
+    } finally {
+      gate.open();
+    }
+
+    assertThat(busy.join(WAIT)).isEqualTo("busy");
+    assertThat(waiting.join(WAIT).getName()).as("run by the busy worker once free").startsWith("tsf-busy-worker-");
+    assertThat(adapter.stats().threads()).as("threads").isEqualTo(1);
+  }
+
+  @Test
+  void callsStrandedWhenTheLastThreadCannotStartAreAllRefused() throws Exception {
+    CountDownLatch firstStartEntered = new CountDownLatch(1);
+    CountDownLatch failFirstStart = new CountDownLatch(1);
+    AtomicInteger starts = new AtomicInteger();
+    AtomicBoolean startsFail = new AtomicBoolean(true);
+    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, pool("stranded", 2, 2), thread -> {
+      if (!startsFail.get()) {
+        thread.start();
+        return;
+      }
+      if (starts.incrementAndGet() == 1) {
+        firstStartEntered.countDown();
+        awaitQuietly(failFirstStart); // the first start fails last, when the second call waits too
+      }
+      throw outOfThreads();
+    });
+
+    CompletableFuture<Future<String>> first = CompletableFuture.supplyAsync(() -> adapter.call(() -> "first"));
+    assertThat(firstStartEntered.await(5, TimeUnit.SECONDS)).as("the first call's thread is starting").isTrue();
+    // The first call's worker counts as coming, so the second call's submitter starts a second
+    // thread, which fails at once; the first is still on its way, so the second call waits for it.
+    Future<String> second = adapter.call(() -> "second");
+    assertThat(second.isDone()).as("the second call waits for the thread on its way").isFalse();
+
+    failFirstStart.countDown(); // now no thread is left: both calls are stranded
+    assertRefusedForWantOfAThread(first.get(5, TimeUnit.SECONDS), "bounded pool 'stranded'");
+    assertRefusedForWantOfAThread(second, "bounded pool 'stranded'");
+    assertThat(adapter.stats().rejected()).as("rejected").isEqualTo(2);
+    assertThat(adapter.stats().queued()).as("queued").isZero();
+
+    startsFail.set(false);
+    assertTheWholeBoundIsFree(adapter, 2, 2);
+  }
+
+  @Test
+  void aWorkerWhoseHandOnCannotStartAThreadStillRunsItsCallAndTheNext() throws Exception {
+    AtomicReference<Thread> putOff = new AtomicReference<>();
+    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, pool("hand-on", 2, 2), thread -> {
+      if (!putOff.compareAndSet(null, thread)) {
+        throw outOfThreads();
+      }
+      // the first worker's thread starts only when the test says, with two calls waiting for it
+    });
+    Future<String> first = adapter.call(() -> "first");
+    Future<String> second = adapter.call(() -> "second"); // its own start fails; the first worker is on its way
+
+    putOff.get().start(); // takes `first`, sees `second` waiting, tries to start a thread for it: fails
+
+    assertThat(first.join(WAIT)).as("the call the worker had taken").isEqualTo("first");
+    assertThat(second.join(WAIT)).as("the call behind it").isEqualTo("second");
+    assertThat(adapter.stats().rejected()).as("rejected").isZero();
+  }
+
+  @Test
+  void aPoolStartsAsManyPrestartedThreadsAsItCanAndStartsTheRestOnDemand() throws Exception {
+    AtomicInteger starts = new AtomicInteger();
+    AdapterSettings settings = AdapterSettings.builder("prestart", AdapterKind.BOUNDED_POOL).maxConcurrency(4)
+        .maxQueue(2).prestartThreads(3).build();
+    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, settings, thread -> {
+      if (starts.incrementAndGet() == 2) {
+        throw outOfThreads(); // the second of three pre-started threads
+      }
+      thread.start();
+    });
+
+    assertThat(adapter.stats().threads()).as("pre-started threads: the first; the rest were given up").isEqualTo(1);
+    assertTheWholeBoundIsFree(adapter, 4, 2);
+  }
+
+  @Test
+  void aVirtualThreadThatCannotStartRefusesItsCallAndGivesItsPermitBack() throws Exception {
+    AtomicBoolean startsFail = new AtomicBoolean(true);
+    AdapterSettings settings = AdapterSettings.builder("vt-no-threads", AdapterKind.VIRTUAL_THREADS)
+        .maxConcurrency(2).maxQueue(2).build();
+    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, task -> new Thread(task) {
+      @Override
+      public synchronized void start() {
+        if (startsFail.get()) {
+          throw outOfThreads();
+        }
+        super.start();
+      }
+    });
+
+    assertRefusedForWantOfAThread(adapter.call(() -> "ran"), "'vt-no-threads'");
+    assertThat(adapter.stats().rejected()).as("rejected").isEqualTo(1);
+
+    startsFail.set(false);
+    assertThat(adapter.call(() -> "ran").join(WAIT)).isEqualTo("ran");
+    assertTheWholeBoundIsFree(adapter, 2, 2);
+  }
+
+  /** Every slot is free: the adapter takes exactly maxConcurrency + maxQueue calls, and refuses the next. */
+  private static void assertTheWholeBoundIsFree(BlockingAdapter adapter, int maxConcurrency, int maxQueue)
+      throws Exception {
+    Gate gate = new Gate();
+    List<Future<Integer>> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < maxConcurrency; i++) {
+        held.add(adapter.call(gate.call(i)));
+      }
+      gate.awaitEntered(maxConcurrency);
+      for (int i = 0; i < maxQueue; i++) {
+        held.add(adapter.call(gate.call(i)));
+      }
+      for (Future<Integer> call : held) {
+        assertThat(call.isFailed()).as("a call within the bound refused: %s", adapter.stats()).isFalse();
+      }
+      Future<Integer> oneTooMany = adapter.call(() -> -1);
+      assertThat(oneTooMany.isFailed() && oneTooMany.failureNow() instanceof RejectedException)
+          .as("the call beyond the bound refused at once").isTrue();
+    } finally {
+      gate.open();
+    }
+    for (Future<Integer> call : held) {
+      call.join(WAIT);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test never let the first start fail");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
