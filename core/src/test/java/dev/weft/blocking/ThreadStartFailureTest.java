@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An adapter whose threads cannot start (the JVM is out of native threads: a container's pids
- * limit, {@code ulimit -u}): every call is either run or refused with the reason, never left
- * waiting for a thread that does not exist, and the caller never sees an error for a call that runs.
+ * limit, {@code ulimit -u}): every call is either run or refused with the reason through its
+ * future, never left waiting for a thread that will not come, and the caller never sees an error
+ * for a call that runs. Thread starts are scripted (fail, wait, or put off), so every interleaving
+ * here is forced by latches, not by timing.
  */
 class ThreadStartFailureTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -168,6 +170,46 @@ class ThreadStartFailureTest {
   }
 
   @Test
+  void aCallLeftToAThreadThatCannotStartIsTakenByAnIdleWorker() throws Exception {
+    CountDownLatch secondStartEntered = new CountDownLatch(1);
+    CountDownLatch failSecondStart = new CountDownLatch(1);
+    AtomicInteger starts = new AtomicInteger();
+    AdapterSettings settings = AdapterSettings.builder("idle-stand-in", AdapterKind.BOUNDED_POOL).maxConcurrency(2)
+        .maxQueue(2).spinBeforePark(Duration.ZERO).keepAlive(Duration.ofMinutes(1)).build();
+    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, settings, thread -> {
+      if (starts.incrementAndGet() == 2) {
+        secondStartEntered.countDown();
+        awaitQuietly(failSecondStart);
+        throw outOfThreads();
+      }
+      thread.start();
+    });
+    CountDownLatch busyEntered = new CountDownLatch(1);
+    CountDownLatch releaseBusy = new CountDownLatch(1);
+    Future<Thread> busy = adapter.call(() -> {
+      busyEntered.countDown();
+      awaitQuietly(releaseBusy);
+      return Thread.currentThread();
+    });
+    assertThat(busyEntered.await(5, TimeUnit.SECONDS)).as("the first worker runs a call").isTrue();
+    // The only worker is busy, so this call's submitter starts a second thread (held in its start)
+    CompletableFuture<Future<String>> first = CompletableFuture.supplyAsync(() -> adapter.call(() -> "first"));
+    assertThat(secondStartEntered.await(5, TimeUnit.SECONDS)).as("the second thread is starting").isTrue();
+    releaseBusy.countDown();
+    Thread worker = busy.join(WAIT);
+    awaitParked(worker); // it took "first" on its way, and has nothing left to do
+
+    // The second thread still counts as coming, so this submitter leaves its call to it
+    Future<String> second = adapter.call(() -> "second");
+    failSecondStart.countDown();
+
+    assertThat(first.get(5, TimeUnit.SECONDS).join(WAIT)).isEqualTo("first");
+    assertThat(second.join(WAIT)).as("run by the idle worker, not after its keep-alive of a minute")
+        .isEqualTo("second");
+    assertThat(adapter.stats().rejected()).as("rejected").isZero();
+  }
+
+  @Test
   void aPoolStartsAsManyPrestartedThreadsAsItCanAndStartsTheRestOnDemand() throws Exception {
     AtomicInteger starts = new AtomicInteger();
     AdapterSettings settings = AdapterSettings.builder("prestart", AdapterKind.BOUNDED_POOL).maxConcurrency(4)
@@ -204,6 +246,81 @@ class ThreadStartFailureTest {
     startsFail.set(false);
     assertThat(adapter.call(() -> "ran").join(WAIT)).isEqualTo("ran");
     assertTheWholeBoundIsFree(adapter, 2, 2);
+  }
+
+  @Test
+  void aCallQueuedWhileAVirtualThreadFailsToStartIsServedByTheNextOne() throws Exception {
+    CountDownLatch firstStartEntered = new CountDownLatch(1);
+    CountDownLatch failFirstStart = new CountDownLatch(1);
+    AtomicInteger starts = new AtomicInteger();
+    AdapterSettings settings = AdapterSettings.builder("vt-next", AdapterKind.VIRTUAL_THREADS)
+        .maxConcurrency(1).maxQueue(2).build();
+    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, task -> new Thread(task) {
+      @Override
+      public synchronized void start() {
+        if (starts.incrementAndGet() == 1) {
+          firstStartEntered.countDown();
+          awaitQuietly(failFirstStart);
+          throw outOfThreads();
+        }
+        super.start();
+      }
+    });
+
+    CompletableFuture<Future<String>> first = CompletableFuture.supplyAsync(() -> adapter.call(() -> "first"));
+    assertThat(firstStartEntered.await(5, TimeUnit.SECONDS)).as("the first call's thread is starting").isTrue();
+    Future<String> second = adapter.call(() -> "second"); // the only permit is taken: it waits
+    failFirstStart.countDown();
+
+    assertRefusedForWantOfAThread(first.get(5, TimeUnit.SECONDS), "'vt-next'");
+    assertThat(second.join(WAIT)).as("a thread started for the waiting call").isEqualTo("second");
+    assertTheWholeBoundIsFree(adapter, 1, 2);
+  }
+
+  @Test
+  void callsQueuedWhenNoVirtualThreadCanStartAreRefused() throws Exception {
+    CountDownLatch firstStartEntered = new CountDownLatch(1);
+    CountDownLatch failFirstStart = new CountDownLatch(1);
+    AtomicInteger starts = new AtomicInteger();
+    AtomicBoolean startsFail = new AtomicBoolean(true);
+    AdapterSettings settings = AdapterSettings.builder("vt-stranded", AdapterKind.VIRTUAL_THREADS)
+        .maxConcurrency(1).maxQueue(2).build();
+    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, task -> new Thread(task) {
+      @Override
+      public synchronized void start() {
+        if (startsFail.get()) {
+          if (starts.incrementAndGet() == 1) {
+            firstStartEntered.countDown();
+            awaitQuietly(failFirstStart);
+          }
+          throw outOfThreads();
+        }
+        super.start();
+      }
+    });
+
+    CompletableFuture<Future<String>> first = CompletableFuture.supplyAsync(() -> adapter.call(() -> "first"));
+    assertThat(firstStartEntered.await(5, TimeUnit.SECONDS)).as("the first call's thread is starting").isTrue();
+    Future<String> second = adapter.call(() -> "second");
+    Future<String> third = adapter.call(() -> "third");
+    failFirstStart.countDown(); // and the start tried for the waiting calls fails too
+
+    assertRefusedForWantOfAThread(first.get(5, TimeUnit.SECONDS), "'vt-stranded'");
+    assertRefusedForWantOfAThread(second, "'vt-stranded'");
+    assertRefusedForWantOfAThread(third, "'vt-stranded'");
+    assertThat(adapter.stats().rejected()).as("rejected").isEqualTo(3);
+
+    startsFail.set(false);
+    assertTheWholeBoundIsFree(adapter, 1, 2);
+  }
+
+  /** Waits until {@code worker} is parked (a pool worker with nothing to do parks with a timeout). */
+  private static void awaitParked(Thread worker) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (worker.getState() != Thread.State.TIMED_WAITING) {
+      assertThat(System.nanoTime() - deadline < 0).as("the worker parks within 5 s: %s", worker.getState()).isTrue();
+      Thread.sleep(1);
+    }
   }
 
   /** Every slot is free: the adapter takes exactly maxConcurrency + maxQueue calls, and refuses the next. */

@@ -257,18 +257,19 @@ abstract class AdapterBase implements BlockingAdapter {
   /**
    * A thread for this adapter could not be started (the JVM is out of native threads, or of memory
    * for their stacks): logs it, at most once per saturation-warning interval while it lasts. The
-   * calls already accepted wait for the threads that run; see {@link #cannotStartThread} for a call
-   * that no thread will take.
+   * calls already accepted wait for the threads that are alive; see {@link #cannotStartThread} for
+   * a call that no thread will take.
    *
    * @param cause what {@link Thread#start} threw
-   * @param liveThreads the adapter's threads still serving its calls
+   * @param liveThreads the adapter's threads alive (or being started) after the failure
    */
   void threadStartFailed(Throwable cause, int liveThreads) {
     long now = System.nanoTime();
     long next = nextStartFailureWarning.get();
     if (now - next >= 0 && nextStartFailureWarning.compareAndSet(next, now + SATURATION_WARNING_INTERVAL_NANOS)) {
-      LOG.warn("{} could not start a thread ({}); its {} running thread(s) serve its calls meanwhile. {} (logged at "
-          + "most every {} while it lasts)", describe(), cause, liveThreads, threadLimitAdvice(),
+      LOG.warn("{} could not start a thread ({}); {} of its threads are alive: calls waiting are left to them, and "
+          + "refused if none is left. {} (logged at most every {} while it lasts)", describe(), cause, liveThreads,
+          threadLimitAdvice(),
           Throwables.formatNanos(SATURATION_WARNING_INTERVAL_NANOS));
     }
   }
@@ -287,9 +288,9 @@ abstract class AdapterBase implements BlockingAdapter {
   }
 
   private String threadLimitAdvice() {
-    return "The JVM is out of threads or of memory for their stacks: raise the process's limit (ulimit -u, a "
-        + "container's pids limit, -Xss for the stack size) or lower " + settings.kind().concurrencySetting()
-        + " here and in the other adapters";
+    return "This usually means the JVM is out of native threads or of memory for their stacks: raise the "
+        + "process's limit (ulimit -u, a container's pids limit), lower the stack size (-Xss), or lower "
+        + settings.kind().concurrencySetting() + " here and in the other adapters";
   }
 
   /** Reports {@code task} once if it has been running on {@code runner} past the slow-call threshold. */

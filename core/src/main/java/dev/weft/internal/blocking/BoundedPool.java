@@ -108,15 +108,18 @@ import org.jctools.queues.MpmcArrayQueue;
  *
  * A thread that cannot start (Thread.start throws: the JVM is out of native threads or of memory
  * for their stacks - a container's pids limit, typically) gives back its count in `threads` and
- * `waking` and is logged. While some worker lives, the calls waiting are still served: a live worker
- * is busy and polls when its call ends, or is going idle and polls once more after publishing
- * itself (see No lost wake-up), so nothing more is done. When none lives (`threads` is 0 after the
- * failure), nothing would ever poll the queue: whoever saw the start fail (a submitter, or a worker
- * retiring with calls behind it) takes the waiting calls out and settles them as refused, with the
- * start's failure as the cause; a submitter's own call is refused to it directly. A call a worker
- * began meanwhile runs (the take-back is the QUEUED -> DROPPED CAS that begin() also races for).
- * Before, the submitter got the Error while its call stayed queued and could still run, and a
- * worker whose hand-on failed died holding the call it had taken.
+ * `waking` and is logged. It was counted as coming, so submitters meanwhile may have left their
+ * calls to it: whoever saw the start fail (a submitter, a worker handing on, a worker retiring with
+ * calls behind it) stands in for it - if more entries wait than workers come, it wakes an idle
+ * worker, which takes a call and hands on as usual. If none is idle, the live workers are busy
+ * (each polls when its call ends) or going idle (each polls once more after publishing itself, see
+ * No lost wake-up), so the calls are still served. If no worker lives, nothing would ever poll the
+ * queue: the one who saw the failure takes the waiting calls out, re-reading `threads` before each
+ * (a worker started meanwhile keeps the rest), and fails their futures as refused with the start's
+ * failure as the cause; a submitter's own call is refused to it through its future. Each call is
+ * polled once, so it is either refused or run; the QUEUED -> DROPPED CAS of the take-back races
+ * only with a cancel or timeout. Before, the submitter got the Error while its call stayed queued
+ * and could still run, and a worker whose hand-on failed died holding the call it had taken.
  */
 
 /** A bounded pool of platform threads. */
@@ -201,13 +204,14 @@ public final class BoundedPool extends AdapterBase {
     }
     int waiting = entries.incrementAndGet();
     int coming = coming();
-    if (waiting > coming && (coming == 0 || idle.get() == null) && !signalWork()) {
-      // more calls wait than workers are coming: we started a thread for this one, or woke an idle
-      // worker, and here the start failed. `waiting` is our increment's view: a worker that took an
-      // entry since may have signalled for it too, so a race can start one thread more than needed
-      // (it idles, then retires); never fewer if none is coming yet (a coming worker wakes the next
-      // idle one: see Overview, wake-up)
-      refuseStrandedCalls(task);
+    if (waiting > coming && (coming == 0 || idle.get() == null)) {
+      // more calls wait than workers are coming: start a thread for this one, or wake an idle worker.
+      // `waiting` is our increment's view: a worker that took an entry since may have signalled for
+      // it too, so a race can start one thread more than needed (it idles, then retires); never fewer
+      // if none is coming yet (a coming worker wakes the next idle one: see Overview, wake-up)
+      if (!signalWork()) {
+        afterFailedStart(task);
+      }
     }
   }
 
@@ -225,13 +229,10 @@ public final class BoundedPool extends AdapterBase {
     return task;
   }
 
-  /**
-   * A worker (no longer counted as coming) took an entry: if more wait than workers come, signal.
-   * A failed start needs nothing more here: this worker lives, and polls again after its call.
-   */
+  /** A worker (no longer counted as coming) took an entry: if more wait than workers come, signal. */
   private void handOnWakeUp() {
-    if (entries.decrementAndGet() > coming()) {
-      signalWork();
+    if (entries.decrementAndGet() > coming() && !signalWork()) {
+      afterFailedStart(null); // this worker lives, so nothing is refused
     }
   }
 
@@ -241,10 +242,8 @@ public final class BoundedPool extends AdapterBase {
    * @return false if a thread was to start and could not (see Overview: a thread that cannot start)
    */
   private boolean signalWork() {
-    for (IdleNode top; (top = idle.get()) != null; ) {
-      if (idle.compareAndSet(top, top.next) && top.worker.signal()) {
-        return true;
-      }
+    if (wakeIdleWorker()) {
+      return true;
     }
     for (int live; (live = threads.get()) < settings.maxConcurrency(); ) {
       if (threads.compareAndSet(live, live + 1)) {
@@ -252,6 +251,16 @@ public final class BoundedPool extends AdapterBase {
       }
     }
     return true; // every worker is busy: one polls the queue when its call ends
+  }
+
+  /** Pops idle workers until one is woken (true), or none is idle (false). */
+  private boolean wakeIdleWorker() {
+    for (IdleNode top; (top = idle.get()) != null; ) {
+      if (idle.compareAndSet(top, top.next) && top.worker.signal()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -279,22 +288,31 @@ public final class BoundedPool extends AdapterBase {
   }
 
   /**
-   * A thread could not start: if no worker is left to poll the queue, settles the calls waiting
-   * there as refused (see Overview: a thread that cannot start).
+   * A thread this thread tried to start could not start (see Overview: a thread that cannot start).
+   * Submitters that saw it on its way (in `waking`) left their calls to it: wake an idle worker for
+   * them, which hands the wake-up on; if none is idle and no worker lives, settle the waiting calls.
    *
-   * @param own the submitter's call, refused by throwing; or null
+   * @param own the submitter's call, refused by throwing if no thread will run it; or null
+   */
+  private void afterFailedStart(CallTask<?> own) {
+    if (entries.get() > coming() && wakeIdleWorker()) {
+      return;
+    }
+    refuseStrandedCalls(own);
+  }
+
+  /**
+   * Settles as refused the calls waiting while no worker lives: nothing would ever poll them. Reads
+   * `threads` before each poll, so a worker started meanwhile (by another submitter) keeps the rest.
    */
   private void refuseStrandedCalls(CallTask<?> own) {
-    if (threads.get() > 0) {
-      return; // a live worker polls the queue when its call ends, or before it parks
-    }
     Throwable cause = lastStartFailure;
     boolean ownRefused = false;
-    for (CallTask<?> task; (task = queue.poll()) != null; ) {
+    for (CallTask<?> task; threads.get() == 0 && (task = queue.poll()) != null; ) {
       entries.decrementAndGet();
       if (task == own) {
         ownRefused = task.withdraw();
-      } else if (task.withdraw()) { // false: dropped meanwhile (its slot is free), or begun by a new worker
+      } else if (task.withdraw()) { // false: dropped meanwhile (cancel or timeout), its slot already free
         task.promise.fail(cannotStartThread(cause));
       }
     }
@@ -606,7 +624,7 @@ public final class BoundedPool extends AdapterBase {
       state = RETIRED;
       threads.decrementAndGet();
       if (!queue.isEmpty() && !signalWork()) { // a call slipped in while we left: make sure some worker takes it
-        refuseStrandedCalls(null);
+        afterFailedStart(null);
       }
     }
   }

@@ -33,6 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * while the permit still looked taken. A submitter likewise looks for a free permit after queuing.
  * So a waiting call always has a thread coming.
  *
+ * A thread that cannot start gives its permit back, and its starter then looks at the queue as any
+ * thread returning a permit does (calls may have queued while the permit looked taken): it starts a
+ * thread for them if a permit is free; if that start fails too and no permit is held (so no thread
+ * will look at the queue), it refuses the waiting calls through their futures, with the failure as
+ * the cause. The submitter's own call is refused to it through its future, unless a thread has it.
+ *
  * The queue: a linked queue, so an adapter allowed a million virtual threads reserves nothing for
  * calls that never wait. Live entries are bounded by `load`; a call dropped while it waited gives
  * its slot back at once but its entry stays until a thread polls and skips it. `entries` counts
@@ -97,6 +103,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
         startThread(task);
       } catch (Throwable cannotStart) { // not accepted after all: the caller's future fails with why
         load.decrementAndGet();
+        afterFailedStart(cannotStart);
         throw cannotStartThread(cannotStart);
       }
       return;
@@ -111,13 +118,15 @@ public final class VirtualThreadAdapter extends AdapterBase {
       try {
         startThread(null); // a permit came free while we queued: make sure someone serves the queue
       } catch (Throwable cannotStart) {
-        if (!queue.remove(task)) {
-          threadStartFailed(cannotStart, permits.get());
-          return; // a thread has taken the call already: it runs, so the caller must not see an error
+        boolean ownTakenBack = queue.remove(task); // false: a thread has it already, and it runs
+        if (ownTakenBack) {
+          entries.decrementAndGet();
+          load.decrementAndGet();
         }
-        entries.decrementAndGet();
-        load.decrementAndGet();
-        throw cannotStartThread(cannotStart);
+        afterFailedStart(cannotStart);
+        if (ownTakenBack) {
+          throw cannotStartThread(cannotStart);
+        }
       }
     }
   }
@@ -131,15 +140,45 @@ public final class VirtualThreadAdapter extends AdapterBase {
     return false;
   }
 
-  /** Starts a virtual thread with the permit just taken; gives the permit back if it cannot start. */
+  /**
+   * Starts a virtual thread with the permit just taken; if it cannot start, gives the permit back,
+   * logs the failure and rethrows it: the caller must then call {@link #afterFailedStart}.
+   */
   private void startThread(CallTask<?> first) {
     try {
       Thread thread = threads.newThread(() -> serve(first));
       thread.setUncaughtExceptionHandler(this::reportUncaught);
       thread.start();
     } catch (Throwable cannotStart) { // OutOfMemoryError, or a JVM that refuses new threads
-      permits.decrementAndGet();
+      int held = permits.decrementAndGet();
+      threadStartFailed(cannotStart, held);
       throw cannotStart;
+    }
+  }
+
+  /**
+   * A start failed and gave its permit back. Calls queued meanwhile may have counted on that permit
+   * (their submitters found none free), so, as whoever gives a permit back does, look at the queue:
+   * start a thread for it if a permit is free. If that start fails too while no other permit is held
+   * (no thread will ever look at the queue), refuse the waiting calls, with the failure as the cause;
+   * a permit still held means its thread, or its submitter, looks at the queue when it gives it back.
+   */
+  private void afterFailedStart(Throwable cause) {
+    while (!queue.isEmpty() && tryAcquirePermit()) {
+      try {
+        startThread(null);
+        return;
+      } catch (Throwable again) {
+        cause = again;
+      }
+      for (CallTask<?> task; permits.get() == 0 && (task = pollLive()) != null; ) {
+        if (task.withdraw()) { // false: dropped (cancel or timeout) since pollLive saw it
+          task.promise.fail(cannotStartThread(cause));
+        }
+      }
+      if (permits.get() > 0) {
+        return;
+      }
     }
   }
 
