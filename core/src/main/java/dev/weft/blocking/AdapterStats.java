@@ -18,9 +18,12 @@ import java.time.Duration;
  * @param submitted calls accepted
  * @param completed calls that returned a result
  * @param failed calls that threw
- * @param rejected calls refused because the adapter was saturated or closed
+ * @param rejected calls refused when submitted: the adapter was saturated or closed, or could not
+ *     start a thread for the call
  * @param timedOut calls whose timeout expired first
- * @param cancelled calls cancelled by their caller
+ * @param cancelled calls cancelled by their caller, or settled by the adapter before they started:
+ *     at shutdown, or, if it could not start a thread for calls already waiting, refused (their
+ *     futures fail with {@code RejectedException})
  * @param active calls running now
  * @param queued calls waiting now
  * @param peakActive the most calls that ran at once

@@ -143,8 +143,11 @@ class ThreadStartFailureTest {
     failFirstStart.countDown(); // now no thread is left: both calls are stranded
     assertRefusedForWantOfAThread(first.get(5, TimeUnit.SECONDS), "bounded pool 'stranded'");
     assertRefusedForWantOfAThread(second, "bounded pool 'stranded'");
-    assertThat(adapter.stats().rejected()).as("rejected").isEqualTo(2);
-    assertThat(adapter.stats().queued()).as("queued").isZero();
+    AdapterStats stats = adapter.stats();
+    assertThat(stats.rejected()).as("rejected: the call refused as it was submitted").isEqualTo(1);
+    assertThat(stats.cancelled()).as("cancelled: the call accepted, then settled unrun").isEqualTo(1);
+    assertThat(stats.submitted()).as("submitted: the second call").isEqualTo(1);
+    assertThat(stats.queued()).as("queued").isZero();
 
     startsFail.set(false);
     assertTheWholeBoundIsFree(adapter, 2, 2);
@@ -308,7 +311,9 @@ class ThreadStartFailureTest {
     assertRefusedForWantOfAThread(first.get(5, TimeUnit.SECONDS), "'vt-stranded'");
     assertRefusedForWantOfAThread(second, "'vt-stranded'");
     assertRefusedForWantOfAThread(third, "'vt-stranded'");
-    assertThat(adapter.stats().rejected()).as("rejected").isEqualTo(3);
+    AdapterStats stats = adapter.stats();
+    assertThat(stats.rejected()).as("rejected: the call refused as it was submitted").isEqualTo(1);
+    assertThat(stats.cancelled()).as("cancelled: the calls accepted, then settled unrun").isEqualTo(2);
 
     startsFail.set(false);
     assertTheWholeBoundIsFree(adapter, 1, 2);

@@ -275,14 +275,14 @@ abstract class AdapterBase implements BlockingAdapter {
   }
 
   /**
-   * Counts and describes the refusal of a call that no thread will run: a thread could not be
-   * started for it, and none of the adapter's threads will take it.
+   * Describes the refusal of a call that no thread will run: a thread could not be started for it,
+   * and none of the adapter's threads will take it. Not counted here: a call refused as it is
+   * submitted counts as rejected; one refused after it was accepted, as cancelled (see CallTask).
    *
    * @param cause what {@link Thread#start} threw
    * @return the refusal, with {@code cause} as its cause
    */
   RejectedException cannotStartThread(Throwable cause) {
-    metrics.rejected.increment();
     return new RejectedException(describe() + " could not start a thread to run this call (" + cause
         + "); the call never ran. " + threadLimitAdvice(), cause);
   }

@@ -312,11 +312,12 @@ public final class BoundedPool extends AdapterBase {
       entries.decrementAndGet();
       if (task == own) {
         ownRefused = task.withdraw();
-      } else if (task.withdraw()) { // false: dropped meanwhile (cancel or timeout), its slot already free
-        task.promise.fail(cannotStartThread(cause));
+      } else {
+        task.refuseBeforeStart(cannotStartThread(cause)); // false: dropped meanwhile, its slot already free
       }
     }
     if (ownRefused) {
+      metrics.rejected.increment();
       throw cannotStartThread(cause);
     }
   }

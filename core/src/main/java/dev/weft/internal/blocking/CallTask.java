@@ -1,6 +1,7 @@
 package dev.weft.internal.blocking;
 
 import dev.weft.Context;
+import dev.weft.RejectedException;
 import dev.weft.internal.Throwables;
 import dev.weft.internal.context.ContextStorage;
 import dev.weft.internal.future.DefaultPromise;
@@ -187,6 +188,25 @@ final class CallTask<T> implements Runnable {
       return false;
     }
     if (promise.fail(new CancellationException(message))) {
+      owner.metrics.cancelled.increment();
+    }
+    return true;
+  }
+
+  /**
+   * A waiting call that no thread will run (its adapter could not start one): settles it as
+   * refused, if it has not begun; it then never will. It was accepted, so it is counted as
+   * cancelled - settled by its adapter before it started, as at shutdown - which keeps every
+   * accepted call in exactly one outcome; its future fails with {@code refusal}.
+   *
+   * @param refusal what its future fails with
+   * @return false if the call had begun (or was dropped) already
+   */
+  boolean refuseBeforeStart(RejectedException refusal) {
+    if (!withdraw()) {
+      return false;
+    }
+    if (promise.fail(refusal)) {
       owner.metrics.cancelled.increment();
     }
     return true;

@@ -104,6 +104,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
       } catch (Throwable cannotStart) { // not accepted after all: the caller's future fails with why
         load.decrementAndGet();
         afterFailedStart(cannotStart);
+        metrics.rejected.increment();
         throw cannotStartThread(cannotStart);
       }
       return;
@@ -125,6 +126,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
         }
         afterFailedStart(cannotStart);
         if (ownTakenBack) {
+          metrics.rejected.increment();
           throw cannotStartThread(cannotStart);
         }
       }
@@ -172,9 +174,7 @@ public final class VirtualThreadAdapter extends AdapterBase {
         cause = again;
       }
       for (CallTask<?> task; permits.get() == 0 && (task = pollLive()) != null; ) {
-        if (task.withdraw()) { // false: dropped (cancel or timeout) since pollLive saw it
-          task.promise.fail(cannotStartThread(cause));
-        }
+        task.refuseBeforeStart(cannotStartThread(cause)); // false: dropped (cancel or timeout) since pollLive saw it
       }
       if (permits.get() > 0) {
         return;
