@@ -3,6 +3,7 @@ package dev.weft.blocking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.AsyncRuntime;
+import dev.weft.RejectedException;
 import dev.weft.future.Future;
 import dev.weft.internal.blocking.HeldCallAdapter;
 import java.time.Duration;
@@ -160,6 +161,34 @@ class CallTaskModelCheckTest {
   }
 
   @Test
+  void aRefusalForWantOfAThreadRacingACancelAndTheWorkerSettlesOnce() {
+    // The adapter that cannot start a thread takes a waiting call back (QUEUED -> DROPPING ->
+    // DROPPED, as the timer does) while its caller cancels and a worker started meanwhile polls it.
+    modelChecking()
+        .iterations(0)
+        .invocationsPerIteration(300)
+        .addCustomScenario(scenario -> {
+          scenario.parallel(threads -> {
+            threads.thread(thread -> {
+              thread.actor(operation("refusedForWantOfAThread"));
+              return Unit.INSTANCE;
+            });
+            threads.thread(thread -> {
+              thread.actor(operation("cancel"));
+              return Unit.INSTANCE;
+            });
+            threads.thread(thread -> {
+              thread.actor(operation("worker"));
+              return Unit.INSTANCE;
+            });
+            return Unit.INSTANCE;
+          });
+          return Unit.INSTANCE;
+        })
+        .check(InterruptingCallModel.class);
+  }
+
+  @Test
   void withoutInterruptOnCancelNoInterruptIsEverSent() {
     modelChecking()
         .iterations(6)
@@ -260,6 +289,12 @@ class CallTaskModelCheckTest {
       return future.cancel();
     }
 
+    /** The adapter could not start a thread and refuses the waiting call (at most once: one poll). */
+    @Operation(runOnce = true)
+    public void refusedForWantOfAThread() {
+      adapter.refuseHeldCallForWantOfAThread();
+    }
+
     /** The timeout's timer fires (at most once, as a timer does). */
     @Operation(runOnce = true)
     public void timeoutExpires() {
@@ -302,6 +337,8 @@ class CallTaskModelCheckTest {
             "a successful call: " + stats);
         check(!(failure instanceof TimeoutException) || stats.timedOut() == 1, "a timed-out call: " + stats);
         check(!(failure instanceof CancellationException) || stats.cancelled() == 1, "a cancelled call: " + stats);
+        check(!(failure instanceof RejectedException) || stats.cancelled() == 1,
+            "a call refused after it was accepted counts as cancelled: " + stats);
       }
       check(stats.active() == 0 || !ran, "a finished call still counted running: " + stats);
 

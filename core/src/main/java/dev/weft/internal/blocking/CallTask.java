@@ -36,7 +36,9 @@ import java.util.concurrent.TimeoutException;
  * steps (DROPPING, then DROPPED once the slot is free) because its drop and its fail() are apart:
  * a cancel() that wins the promise in between finds DROPPING and waits for DROPPED (the timer is a
  * few instructions from it) before its callbacks run; with one step it found DROPPED, ran them and
- * returned while the slot was still taken (found by CallTaskModelCheckTest).
+ * returned while the slot was still taken (found by CallTaskModelCheckTest). A shutdown or a
+ * refusal for want of a thread drops the same way (withdraw), and a timer that finds DROPPING
+ * waits for DROPPED before it fails the promise, for the same reason (found by the same check).
  *
  * Timer: set by the submitter after admission (or by the direct adapter just before the call
  * runs). The submitter writes `timer` then reads the result; the runner completes the promise then
@@ -131,10 +133,18 @@ final class CallTask<T> implements Runnable {
       } finally {
         state = DROPPED; // a cancel() waiting in stopWork() may go on
       }
+    } else {
+      while (state == DROPPING) {
+        // A shutdown or a refusal is dropping the call (withdraw): a few instructions from freeing
+        // its slot. Fail the promise only after, or our callbacks could run with the slot still
+        // taken (found by CallTaskModelCheckTest).
+        Thread.onSpinWait();
+      }
     }
+    boolean neverRan = dropped || state == DROPPED;
     TimeoutException timeout = new TimeoutException("blocking call on " + owner.describe() + " did not complete within "
         + Throwables.formatNanos(timeoutNanos) + "; it was "
-        + (dropped ? "dropped from the queue" : owner.settings.interruptOnCancel() ? "interrupted" : "abandoned"));
+        + (neverRan ? "dropped from the queue" : owner.settings.interruptOnCancel() ? "interrupted" : "abandoned"));
     if (promise.fail(timeout)) {
       owner.metrics.timedOut.increment();
       if (!dropped) {

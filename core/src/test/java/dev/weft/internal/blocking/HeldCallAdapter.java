@@ -1,6 +1,7 @@
 package dev.weft.internal.blocking;
 
 import dev.weft.AsyncRuntime;
+import dev.weft.RejectedException;
 import dev.weft.internal.loop.DefaultAsyncRuntime;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -94,6 +95,16 @@ public final class HeldCallAdapter extends AdapterBase {
     }
     task.execute();
     return true;
+  }
+
+  /**
+   * The part of an adapter that could not start a thread for the held call, and has none left to
+   * run it: refuses the call if it has not begun.
+   *
+   * @return false if it had begun, or was dropped, already
+   */
+  public boolean refuseHeldCallForWantOfAThread() {
+    return held.refuseBeforeStart(new RejectedException("the model's adapter could not start a thread"));
   }
 
   /** The timer's part: the held call's timeout expires now. */
