@@ -37,8 +37,10 @@ import java.util.concurrent.TimeoutException;
  * a cancel() that wins the promise in between finds DROPPING and waits for DROPPED (the timer is a
  * few instructions from it) before its callbacks run; with one step it found DROPPED, ran them and
  * returned while the slot was still taken (found by CallTaskModelCheckTest). A shutdown or a
- * refusal for want of a thread drops the same way (withdraw), and a timer that finds DROPPING
- * waits for DROPPED before it fails the promise, for the same reason (found by the same check).
+ * refusal for want of a thread drops the same way (withdraw) and settles the promise itself, so a
+ * timer that finds the call DROPPING or DROPPED leaves it alone: failing the promise first would
+ * run its callbacks with the slot still taken (found by the same check; a timer that waited out
+ * DROPPING instead spun forever under the model checker on JDK 25, which parks the dropper).
  *
  * Timer: set by the submitter after admission (or by the direct adapter just before the call
  * runs). The submitter writes `timer` then reads the result; the runner completes the promise then
@@ -134,17 +136,17 @@ final class CallTask<T> implements Runnable {
         state = DROPPED; // a cancel() waiting in stopWork() may go on
       }
     } else {
-      while (state == DROPPING) {
-        // A shutdown or a refusal is dropping the call (withdraw): a few instructions from freeing
-        // its slot. Fail the promise only after, or our callbacks could run with the slot still
-        // taken (found by CallTaskModelCheckTest).
-        Thread.onSpinWait();
+      int current = state;
+      if (current == DROPPING || current == DROPPED) {
+        // Another party dropped the call: a cancel, which settled the future already, or a shutdown
+        // or a refusal (withdraw), which settles it once the slot is free. Failing it here could win
+        // before that, and run our callbacks with the slot still taken (found by CallTaskModelCheckTest).
+        return;
       }
     }
-    boolean neverRan = dropped || state == DROPPED;
     TimeoutException timeout = new TimeoutException("blocking call on " + owner.describe() + " did not complete within "
         + Throwables.formatNanos(timeoutNanos) + "; it was "
-        + (neverRan ? "dropped from the queue" : owner.settings.interruptOnCancel() ? "interrupted" : "abandoned"));
+        + (dropped ? "dropped from the queue" : owner.settings.interruptOnCancel() ? "interrupted" : "abandoned"));
     if (promise.fail(timeout)) {
       owner.metrics.timedOut.increment();
       if (!dropped) {
