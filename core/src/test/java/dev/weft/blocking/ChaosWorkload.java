@@ -124,39 +124,8 @@ final class ChaosWorkload {
     assertThat(stats.queued()).as("queued at the end").isZero();
     assertThat(stats.peakActive()).as("peak active").isLessThanOrEqualTo(stats.maxConcurrency());
     assertThat(stats.threads()).as("threads").isLessThanOrEqualTo(stats.maxConcurrency());
-    assertTheWholeBoundIsFree(stats);
+    WholeBound.assertFree(adapter);
     return accepted.size();
-  }
-
-  /**
-   * Every slot came back: the adapter takes exactly maxConcurrency + maxQueue calls again, and
-   * refuses the next. A slot leaked by any path above (a drop, a timeout, a cancel racing a start)
-   * would refuse sooner; the counts alone would not show it, as a leaked slot reads as "starting".
-   */
-  private void assertTheWholeBoundIsFree(AdapterStats stats) throws InterruptedException, TimeoutException {
-    Gate gate = new Gate();
-    List<Future<Integer>> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < stats.maxConcurrency(); i++) {
-        held.add(adapter.call(gate.call(i)));
-      }
-      gate.awaitEntered(stats.maxConcurrency()); // the rest wait in the queue, never on a thread
-      for (int i = 0; i < stats.maxQueue(); i++) {
-        held.add(adapter.call(gate.call(i)));
-      }
-      for (Future<Integer> call : held) {
-        assertThat(call.isFailed()).as("a call within the bound refused: %s; %s",
-            call.isFailed() ? call.failureNow() : null, adapter.stats()).isFalse();
-      }
-      Future<Integer> oneTooMany = adapter.call(() -> -1);
-      assertThat(oneTooMany.isFailed() && oneTooMany.failureNow() instanceof RejectedException)
-          .as("the call beyond the bound refused at once").isTrue();
-    } finally {
-      gate.open();
-    }
-    for (Future<Integer> call : held) {
-      call.join(Duration.ofSeconds(10));
-    }
   }
 
   private void callUntil(long deadline) {

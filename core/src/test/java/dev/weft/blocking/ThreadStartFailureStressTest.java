@@ -138,30 +138,7 @@ class ThreadStartFailureStressTest {
     AdapterStats stats = Await.quiet(adapter);
     assertThat(stats.completed()).as("completed").isEqualTo(ran);
     assertThat(stats.rejected() + stats.cancelled()).as("refused, as submitted or after").isEqualTo(refused);
-    assertTheWholeBoundIsFree(adapter);
-  }
-
-  /** The pool takes exactly maxThreads + maxQueue calls again, and refuses the next. */
-  private static void assertTheWholeBoundIsFree(BlockingAdapter adapter) throws Exception {
-    Gate gate = new Gate();
-    AdapterStats stats = adapter.stats();
-    List<Future<Integer>> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < stats.maxConcurrency(); i++) {
-        held.add(adapter.call(gate.call(i)));
-      }
-      gate.awaitEntered(stats.maxConcurrency());
-      for (int i = 0; i < stats.maxQueue(); i++) {
-        held.add(adapter.call(gate.call(i)));
-      }
-      assertThat(held).as("calls within the bound").noneMatch(Future::isFailed);
-      assertThat(adapter.call(() -> -1).isFailed()).as("the call beyond the bound refused at once").isTrue();
-    } finally {
-      gate.open();
-    }
-    for (Future<Integer> call : held) {
-      call.join(Duration.ofSeconds(10));
-    }
+    WholeBound.assertFree(adapter);
   }
 
   @Test
@@ -169,14 +146,9 @@ class ThreadStartFailureStressTest {
     FlakyStarts starts = new FlakyStarts();
     AdapterSettings settings = AdapterSettings.builder("flaky-vt", AdapterKind.VIRTUAL_THREADS).maxConcurrency(4)
         .maxQueue(16).build();
-    // platform threads stand in for virtual ones: the adapter only starts them
-    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, task -> new Thread(task) {
-      @Override
-      public synchronized void start() {
-        if (starts.failsNow()) {
-          throw new OutOfMemoryError("unable to create native thread");
-        }
-        super.start();
+    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, () -> {
+      if (starts.failsNow()) {
+        throw new OutOfMemoryError("unable to create native thread");
       }
     });
 

@@ -10,8 +10,6 @@ import dev.weft.internal.blocking.AdapterKind;
 import dev.weft.internal.blocking.AdapterSettings;
 import dev.weft.internal.blocking.ScriptedThreadStarts;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +82,7 @@ class ThreadStartFailureTest {
 
     startsFail.set(false);
     assertThat(adapter.call(() -> "ran").join(WAIT)).as("once threads start again").isEqualTo("ran");
-    assertTheWholeBoundIsFree(adapter, 2, 2);
+    WholeBound.assertFree(adapter);
   }
 
   @Test
@@ -150,7 +148,7 @@ class ThreadStartFailureTest {
     assertThat(stats.queued()).as("queued").isZero();
 
     startsFail.set(false);
-    assertTheWholeBoundIsFree(adapter, 2, 2);
+    WholeBound.assertFree(adapter);
   }
 
   @Test
@@ -225,7 +223,7 @@ class ThreadStartFailureTest {
     });
 
     assertThat(adapter.stats().threads()).as("pre-started threads: the first; the rest were given up").isEqualTo(1);
-    assertTheWholeBoundIsFree(adapter, 4, 2);
+    WholeBound.assertFree(adapter);
   }
 
   @Test
@@ -233,13 +231,9 @@ class ThreadStartFailureTest {
     AtomicBoolean startsFail = new AtomicBoolean(true);
     AdapterSettings settings = AdapterSettings.builder("vt-no-threads", AdapterKind.VIRTUAL_THREADS)
         .maxConcurrency(2).maxQueue(2).build();
-    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, task -> new Thread(task) {
-      @Override
-      public synchronized void start() {
-        if (startsFail.get()) {
-          throw outOfThreads();
-        }
-        super.start();
+    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, () -> {
+      if (startsFail.get()) {
+        throw outOfThreads();
       }
     });
 
@@ -248,7 +242,7 @@ class ThreadStartFailureTest {
 
     startsFail.set(false);
     assertThat(adapter.call(() -> "ran").join(WAIT)).isEqualTo("ran");
-    assertTheWholeBoundIsFree(adapter, 2, 2);
+    WholeBound.assertFree(adapter);
   }
 
   @Test
@@ -258,15 +252,11 @@ class ThreadStartFailureTest {
     AtomicInteger starts = new AtomicInteger();
     AdapterSettings settings = AdapterSettings.builder("vt-next", AdapterKind.VIRTUAL_THREADS)
         .maxConcurrency(1).maxQueue(2).build();
-    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, task -> new Thread(task) {
-      @Override
-      public synchronized void start() {
-        if (starts.incrementAndGet() == 1) {
-          firstStartEntered.countDown();
-          awaitQuietly(failFirstStart);
-          throw outOfThreads();
-        }
-        super.start();
+    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, () -> {
+      if (starts.incrementAndGet() == 1) {
+        firstStartEntered.countDown();
+        awaitQuietly(failFirstStart);
+        throw outOfThreads();
       }
     });
 
@@ -277,7 +267,7 @@ class ThreadStartFailureTest {
 
     assertRefusedForWantOfAThread(first.get(5, TimeUnit.SECONDS), "'vt-next'");
     assertThat(second.join(WAIT)).as("a thread started for the waiting call").isEqualTo("second");
-    assertTheWholeBoundIsFree(adapter, 1, 2);
+    WholeBound.assertFree(adapter);
   }
 
   @Test
@@ -288,17 +278,13 @@ class ThreadStartFailureTest {
     AtomicBoolean startsFail = new AtomicBoolean(true);
     AdapterSettings settings = AdapterSettings.builder("vt-stranded", AdapterKind.VIRTUAL_THREADS)
         .maxConcurrency(1).maxQueue(2).build();
-    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, task -> new Thread(task) {
-      @Override
-      public synchronized void start() {
-        if (startsFail.get()) {
-          if (starts.incrementAndGet() == 1) {
-            firstStartEntered.countDown();
-            awaitQuietly(failFirstStart);
-          }
-          throw outOfThreads();
+    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, () -> {
+      if (startsFail.get()) {
+        if (starts.incrementAndGet() == 1) {
+          firstStartEntered.countDown();
+          awaitQuietly(failFirstStart);
         }
-        super.start();
+        throw outOfThreads();
       }
     });
 
@@ -316,7 +302,7 @@ class ThreadStartFailureTest {
     assertThat(stats.cancelled()).as("cancelled: the calls accepted, then settled unrun").isEqualTo(2);
 
     startsFail.set(false);
-    assertTheWholeBoundIsFree(adapter, 1, 2);
+    WholeBound.assertFree(adapter);
   }
 
   /** Waits until {@code worker} is parked (a pool worker with nothing to do parks with a timeout). */
@@ -325,33 +311,6 @@ class ThreadStartFailureTest {
     while (worker.getState() != Thread.State.TIMED_WAITING) {
       assertThat(System.nanoTime() - deadline < 0).as("the worker parks within 5 s: %s", worker.getState()).isTrue();
       Thread.sleep(1);
-    }
-  }
-
-  /** Every slot is free: the adapter takes exactly maxConcurrency + maxQueue calls, and refuses the next. */
-  private static void assertTheWholeBoundIsFree(BlockingAdapter adapter, int maxConcurrency, int maxQueue)
-      throws Exception {
-    Gate gate = new Gate();
-    List<Future<Integer>> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < maxConcurrency; i++) {
-        held.add(adapter.call(gate.call(i)));
-      }
-      gate.awaitEntered(maxConcurrency);
-      for (int i = 0; i < maxQueue; i++) {
-        held.add(adapter.call(gate.call(i)));
-      }
-      for (Future<Integer> call : held) {
-        assertThat(call.isFailed()).as("a call within the bound refused: %s", adapter.stats()).isFalse();
-      }
-      Future<Integer> oneTooMany = adapter.call(() -> -1);
-      assertThat(oneTooMany.isFailed() && oneTooMany.failureNow() instanceof RejectedException)
-          .as("the call beyond the bound refused at once").isTrue();
-    } finally {
-      gate.open();
-    }
-    for (Future<Integer> call : held) {
-      call.join(WAIT);
     }
   }
 

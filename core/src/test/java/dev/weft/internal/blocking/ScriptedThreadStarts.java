@@ -2,7 +2,6 @@ package dev.weft.internal.blocking;
 
 import dev.weft.AsyncRuntime;
 import dev.weft.blocking.BlockingAdapter;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 /**
@@ -26,15 +25,22 @@ public final class ScriptedThreadStarts {
   }
 
   /**
-   * A "virtual-thread" adapter, registered on {@code runtime}, whose threads {@code threads} makes
-   * (platform threads will do: the adapter only starts them).
+   * A "virtual-thread" adapter, registered on {@code runtime}, whose threads run
+   * {@code beforeEachStart} as they are started: it may throw (the start fails) or wait. Platform
+   * threads stand in for virtual ones: the adapter only makes and starts them.
    *
    * @param runtime the runtime
    * @param settings the adapter's settings
-   * @param threads makes the adapter's threads
+   * @param beforeEachStart runs on the starting thread before each start
    * @return the adapter
    */
-  public static BlockingAdapter virtualThreads(AsyncRuntime runtime, AdapterSettings settings, ThreadFactory threads) {
-    return VirtualThreadAdapter.start(runtime, settings, threads);
+  public static BlockingAdapter virtualThreads(AsyncRuntime runtime, AdapterSettings settings, Runnable beforeEachStart) {
+    return VirtualThreadAdapter.start(runtime, settings, task -> new Thread(task) {
+      @Override
+      public synchronized void start() {
+        beforeEachStart.run();
+        super.start();
+      }
+    });
   }
 }
