@@ -149,12 +149,10 @@ class AdaptiveLimitAdapterTest {
     Future<String> running = adapter.call(gate.call("running"));
     gate.awaitEntered(1);
     Future<String> waiting = adapter.call(() -> "waiting");
+    // The running call ends within the grace period, but only once shutdown has settled the
+    // waiting one: opened any sooner, the gate would let the waiter run, and the test see "waiting".
     Thread opener = new Thread(() -> {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return;
-      }
+      Polling.await("shutdown settles the waiting call", WAIT, waiting::isDone);
       gate.open();
     });
     opener.start();

@@ -116,6 +116,9 @@ class BoundedPoolSpinPolicyTest {
     long spinsWhenClosed = policy.spins();
     for (int call = 0; call < 5; call++) {
       pool.call(() -> 1).join(WAIT);
+      // From the moment the workers park: a worker preempted between completing the call and going
+      // idle would otherwise be woken less than spinBeforePark after, which rightly reopens the window.
+      awaitWorkersParked("bt-spin-adaptive-");
       callLaterThanASpinWouldWait();
     }
     assertThat(policy.spins()).as("spins while calls keep coming later than a spin would wait")
@@ -125,6 +128,15 @@ class BoundedPoolSpinPolicyTest {
     // its call: calls from a loop, back to back, open the window again.
     handOffs(pool);
     assertThat(policy.spins()).as("spins once calls come back to back").isGreaterThan(spinsWhenClosed);
+  }
+
+  /** Waits until each of the pool's workers (threads named with this prefix) is parked. */
+  private static void awaitWorkersParked(String threadNamePrefix) {
+    Polling.await("the pool's workers park", WAIT, () -> {
+      List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
+          .filter(thread -> thread.getName().startsWith(threadNamePrefix)).toList();
+      return !workers.isEmpty() && workers.stream().allMatch(worker -> worker.getState() == Thread.State.TIMED_WAITING);
+    });
   }
 
   private static long emptySpins(SpinPolicy policy) {

@@ -20,6 +20,12 @@ import org.junit.jupiter.api.Test;
 class TimeoutAndCancellationTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Duration SHORT = Duration.ofMillis(30);
+  /**
+   * The timeout of a call meant to be running when it expires. The clock starts at the call, so it
+   * must cover the hand-off to a warm, idle worker (see {@link #warmSingleThread}) even on a loaded
+   * machine, which may take tens of milliseconds to schedule it.
+   */
+  private static final Duration RUNNING = Duration.ofMillis(500);
   private static AsyncRuntime runtime;
 
   @BeforeAll
@@ -34,6 +40,13 @@ class TimeoutAndCancellationTest {
 
   private static BlockingAdapter singleThread(String name) {
     return Adapters.boundedPool(name).maxThreads(1).maxQueue(4).build(runtime);
+  }
+
+  /** A single-thread pool whose worker has started and is idle, so a call need not wait for a thread start. */
+  private static BlockingAdapter warmSingleThread(String name) throws Exception {
+    BlockingAdapter pool = singleThread(name);
+    pool.call(() -> "warm").join(WAIT);
+    return pool;
   }
 
   /** A call that waits until interrupted (at most 10 s), reporting the interrupt. */
@@ -87,10 +100,10 @@ class TimeoutAndCancellationTest {
 
   @Test
   void aTimeoutInterruptsARunningCallAndFailsItsFutureWithTimeoutException() throws Exception {
-    BlockingAdapter pool = singleThread("interrupt-running");
+    BlockingAdapter pool = warmSingleThread("interrupt-running");
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    Future<String> call = interruptible(pool, started, interrupted, Duration.ofMillis(50));
+    Future<String> call = interruptible(pool, started, interrupted, RUNNING);
 
     assertThat(started.await(5, TimeUnit.SECONDS)).as("started").isTrue();
     assertThatThrownBy(() -> call.join(WAIT)).as("the timeout, not the call's InterruptedException")
@@ -103,10 +116,10 @@ class TimeoutAndCancellationTest {
 
   @Test
   void theInterruptOfATimedOutCallIsClearedBeforeTheNextCallOnTheSameWorker() throws Exception {
-    BlockingAdapter pool = singleThread("interrupt-cleared");
+    BlockingAdapter pool = warmSingleThread("interrupt-cleared");
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    Future<String> timedOut = interruptible(pool, started, interrupted, SHORT);
+    Future<String> timedOut = interruptible(pool, started, interrupted, RUNNING);
     Future<String> next = pool.call(() -> Thread.currentThread().isInterrupted() + " on "
         + Thread.currentThread().getName());
     Future<String> workerName = pool.call(() -> Thread.currentThread().getName()); // runs after `next`

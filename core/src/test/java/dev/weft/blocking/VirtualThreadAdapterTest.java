@@ -142,7 +142,7 @@ class VirtualThreadAdapterTest {
         Thread.currentThread().interrupt();
         throw expected;
       }
-    }, Duration.ofMillis(30));
+    }, Duration.ofMillis(500)); // covers a loaded machine's delay in starting the call: it must be running
     assertThat(started.await(5, TimeUnit.SECONDS)).as("started").isTrue();
     // Waits for the permit; the virtual thread that ran the first call takes it when that one ends.
     Future<String> next = adapter.call(() -> Thread.currentThread().getName() + " interrupted: "

@@ -571,7 +571,6 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     }
     phase = Phase.DONE;
     stopSendWatch();
-    releaseAdmission();
     if (written) {
       long now = System.nanoTime();
       server.metrics.responded(status, now - startNanos, now,
@@ -579,6 +578,7 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     } else {
       server.metrics.aborted();
     }
+    releaseAdmission(); // after counting the outcome: whoever sees inFlight fall sees the response counted
     if (upload != null && !bodyComplete) {
       upload.fail(new IOException("the response was sent before the request body was read; the rest is discarded"));
     }
