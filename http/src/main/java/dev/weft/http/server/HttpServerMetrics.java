@@ -22,7 +22,8 @@ import java.util.List;
  *     client stopped reading, or the response's publisher stopped producing
  * @param refusedConnections connections closed as soon as they were accepted, because
  *     {@code maxConnections} were open
- * @param inFlight requests admitted and not yet answered
+ * @param inFlight requests admitted and not yet answered; a request leaves it only once its outcome
+ *     is counted, so after a drain ({@code inFlight} 0) the counters include every request admitted
  * @param openConnections connections open now
  * @param latencyP50 median time from a request's headers to its response's last byte, over the recent window
  * @param latencyP90 90th percentile of that time, over the recent window

@@ -198,8 +198,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
       return;
     }
     if (server.adaptiveGate != null && (adaptivePermit = server.adaptiveGate.tryAcquire()) == null) {
+      server.metrics.rejected(); // before the release, as in bodyWritten
       server.releaseAdmission();
-      server.metrics.rejected();
       server.overloadLog.occurred("503 for {}: the adaptive concurrency limit is reached ("
           + server.adaptiveGate.describe() + "); raise the adaptive limit's floor if the backends can take more, "
           + "or shed load upstream", this);
@@ -649,8 +649,8 @@ final class ServerExchange implements ResponseBodySubscriber.Outcome, SendWatch.
     if (was == Phase.HANDLING) {
       cancel(handlerResult);
     }
+    server.metrics.aborted(); // before the release, as in bodyWritten
     releaseAdmission();
-    server.metrics.aborted();
   }
 
   /**
