@@ -8,6 +8,7 @@ import dev.weft.future.Future;
 import dev.weft.testing.LogCapture;
 import dev.weft.testing.WeftRuntimeExtension;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +40,7 @@ class QueuedBlockingChildTest {
     CountDownLatch firstRunning = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
     AtomicBoolean queuedCallRan = new AtomicBoolean();
+    CompletableFuture<Boolean> queuedCancelled = new CompletableFuture<>();
     // an abandon grace period longer than the test's wait: waiting it out would fail the test
     TaskGroupBuilder builder = TaskGroup.builder().name("queued").abandonGracePeriod(Duration.ofMinutes(1));
     BlockingAdapter single = weft.runtime().adapter("single");
@@ -51,10 +53,13 @@ class QueuedBlockingChildTest {
         queuedCallRan.set(true);
         return "queued";
       });
-      queued.cancel(); // behind the first call on the pool's only thread: it has not started
+      // behind the first call on the pool's only thread, which the test holds until this is done:
+      // the queued call has not started
+      queuedCancelled.complete(queued.cancel());
       return Future.succeeded("body");
     }));
     assertThat(firstRunning.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the first call started").isTrue();
+    assertThat(queuedCancelled.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("cancel() of the queued call").isTrue();
 
     releaseFirst.countDown();
 
