@@ -55,6 +55,19 @@ class ThreadStartFailureStressTest {
       }
       return false;
     }
+
+    /** Fails, when it is this start's turn, as the JVM does when it has no thread to give. */
+    void failIfDue() {
+      if (failsNow()) {
+        throw new OutOfMemoryError("unable to create native thread");
+      }
+    }
+
+    /** The pool's thread starter. */
+    void start(Thread thread) {
+      failIfDue();
+      thread.start();
+    }
   }
 
   @Test
@@ -63,12 +76,7 @@ class ThreadStartFailureStressTest {
     // keepAlive of 2 ms: workers retire between bursts, so threads start (and fail) all the time
     AdapterSettings settings = AdapterSettings.builder("flaky-pool", AdapterKind.BOUNDED_POOL).maxConcurrency(4)
         .maxQueue(16).spinBeforePark(Duration.ZERO).keepAlive(Duration.ofMillis(2)).build();
-    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, settings, thread -> {
-      if (starts.failsNow()) {
-        throw new OutOfMemoryError("unable to create native thread");
-      }
-      thread.start();
-    });
+    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, settings, starts::start);
 
     long calls = new ChaosWorkload(adapter, 3, 20_000, Duration.ofSeconds(4))
         .withFailingThreadStarts(() -> starts.on = false).runAndCheck();
@@ -82,12 +90,7 @@ class ThreadStartFailureStressTest {
     FlakyStarts starts = new FlakyStarts();
     AdapterSettings settings = AdapterSettings.builder("flaky-bursts", AdapterKind.BOUNDED_POOL).maxConcurrency(4)
         .maxQueue(8).spinBeforePark(Duration.ZERO).keepAlive(Duration.ofMillis(1)).build();
-    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, settings, thread -> {
-      if (starts.failsNow()) {
-        throw new OutOfMemoryError("unable to create native thread");
-      }
-      thread.start();
-    });
+    BlockingAdapter adapter = ScriptedThreadStarts.boundedPool(runtime, settings, starts::start);
     int submitters = 3;
     int callsEach = 4; // 12 calls: the bound, so only a failed start refuses one
     ExecutorService pool = Executors.newFixedThreadPool(submitters);
@@ -146,11 +149,7 @@ class ThreadStartFailureStressTest {
     FlakyStarts starts = new FlakyStarts();
     AdapterSettings settings = AdapterSettings.builder("flaky-vt", AdapterKind.VIRTUAL_THREADS).maxConcurrency(4)
         .maxQueue(16).build();
-    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, () -> {
-      if (starts.failsNow()) {
-        throw new OutOfMemoryError("unable to create native thread");
-      }
-    });
+    BlockingAdapter adapter = ScriptedThreadStarts.virtualThreads(runtime, settings, starts::failIfDue);
 
     long calls = new ChaosWorkload(adapter, 3, 20_000, Duration.ofSeconds(4))
         .withFailingThreadStarts(() -> starts.on = false).runAndCheck();
